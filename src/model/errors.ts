@@ -1,0 +1,64 @@
+// PogoError: the one error type with a stable code, an optional source position and a hint.
+
+/** Every error code Pogo raises; each is documented in docs/errors.md. */
+export const ERROR_CODES = [
+  'CONFIG_YAML_SYNTAX',
+  'CONFIG_DUPLICATE_KEY',
+  'CONFIG_UNKNOWN_KEY',
+  'CONFIG_INVALID_VALUE',
+  'CONFIG_UNKNOWN_TAG',
+  'CONFIG_SEQUENCE_CYCLE',
+  'CONFIG_BAD_PATTERN',
+  'CONFIG_PATTERN_TOO_LARGE',
+  'CONFIG_BAD_PERCENT',
+  'CONFIG_TAG_SOURCE_FAILED',
+  'CONFIG_NOT_FOUND',
+  'TARGETS_EMPTY',
+  'TARGETS_BAD_EXPRESSION',
+  'PLAN_CYCLE',
+  'ENGINE_UNKNOWN_HOST',
+  'ENGINE_BAD_TRANSITION',
+  'USAGE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Where in a source file an error was found (1-based line and column). */
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface PogoErrorOptions {
+  readonly cause?: unknown;
+  readonly position?: SourcePosition | undefined;
+  readonly hint?: string | undefined;
+}
+
+/** The base error of Pogo: a stable machine-readable `code`, a human message, optional position and hint. */
+export class PogoError extends Error {
+  override readonly name = 'PogoError';
+  readonly code: ErrorCode;
+  readonly position: SourcePosition | undefined;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: PogoErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.position = options.position;
+    this.hint = options.hint;
+  }
+
+  /** `file:line:column: message` when a position is known, else the message. */
+  describe(): string {
+    const p = this.position;
+    return p ? `${p.file}:${p.line}:${p.column}: ${this.message}` : this.message;
+  }
+}
+
+/** True when `e` is a PogoError (optionally with the given code). */
+export function isPogoError(e: unknown, code?: ErrorCode): e is PogoError {
+  return e instanceof PogoError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,16 @@
+// Domain types shared by every layer (and the web UI): errors, limits, states, events, config model.
+export { ERROR_CODES, PogoError, isPogoError } from './errors.ts';
+export type { ErrorCode, PogoErrorOptions, SourcePosition } from './errors.ts';
+export { formatLimit, parseLimit, resolveLimit } from './limit.ts';
+export type { LimitSpec } from './limit.ts';
+export {
+  HOST_OUTCOMES,
+  HOST_STATES,
+  JOB_STATES,
+  isFailedState,
+  isFinishedState,
+  isTerminalJobState,
+} from './states.ts';
+export type { HostOutcome, HostState, JobState } from './states.ts';
+export type { EventMap, EventType, PogoEvent } from './events.ts';
+export type { Chain, ChainStage, ConstraintGroup, NamespaceConfig } from './config.ts';
