@@ -1,8 +1,13 @@
 // The typed map of engine and job events (`noun:verb`), shared by the engine, store, API and UI.
 import type { HostOutcome } from './states.ts';
 
+/** A host ran and ended with an outcome: `host:succeeded`, `host:failed`, … */
+export type HostOutcomeEvent = `host:${HostOutcome}`;
+
 /** Payload of every event type, by name. `t` is milliseconds since the epoch (or since start in simulations). */
-export interface EventMap {
+export type EventMap = {
+  [K in HostOutcomeEvent]: { t: number; host: string };
+} & {
   'job:started': { t: number };
   'job:halting': { t: number; reason: string };
   'job:halted': { t: number; reason: string };
@@ -10,11 +15,10 @@ export interface EventMap {
   'job:failed': { t: number; reason: string };
   'job:resumed': { t: number; by?: string };
   'host:started': { t: number; host: string };
-  'host:finished': { t: number; host: string; outcome: HostOutcome };
   'host:halted': { t: number; host: string; reason: string };
   'host:retried': { t: number; host: string; by?: string };
   'host:skipped': { t: number; host: string; by?: string };
-}
+};
 
 export type EventType = keyof EventMap;
 

@@ -12,5 +12,5 @@ export {
   isTerminalJobState,
 } from './states.ts';
 export type { HostOutcome, HostState, JobState } from './states.ts';
-export type { EventMap, EventType, PogoEvent } from './events.ts';
+export type { EventMap, EventType, HostOutcomeEvent, PogoEvent } from './events.ts';
 export type { Chain, ChainStage, ConstraintGroup, NamespaceConfig } from './config.ts';
