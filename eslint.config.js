@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test/artifacts/', 'web/dist/', 'bin/', '*.cjs'] },
+  { ignores: ['.tmp/', 'node_modules/', 'dist/', 'coverage/', 'test/artifacts/', 'web/dist/', '*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -31,4 +31,6 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // bin/ holds plain-JS launchers outside the TypeScript project: lint them without type information.
+  { files: ['bin/**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

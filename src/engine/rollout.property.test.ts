@@ -11,7 +11,7 @@ import { simulate } from './simulate.ts';
 
 interface Scenario {
   config: NamespaceConfig;
-  jobs: (SimJob & { targets: string[]; maxParallel?: LimitSpec })[];
+  jobs: (SimJob & { targets: string[]; maxParallel?: LimitSpec | undefined })[];
   durations: Map<string, number>;
   failing: Set<string>;
   actions: SimAction[];

@@ -198,6 +198,12 @@ describe('rollout: operator actions', () => {
     expect(res.jobs[0]).toMatchObject({ state: 'halted', reason: 'job timeout' });
     expect(res.jobs[0]?.counts).toMatchObject({ succeeded: 2, halted: 1 });
   });
+
+  it('hosts finishing exactly at the job deadline still count: the job succeeds', () => {
+    const plan = buildPlan(undefined, ['a', 'b'], { maxParallel: { kind: 'count', value: 1 } });
+    const res = simulate([{ id: 'j', plan, timeoutMs: 2000 }], { durationMs: () => 1000, outcome: ok });
+    expect(res.jobs[0]).toMatchObject({ state: 'succeeded' });
+  });
 });
 
 describe('rollout: namespace-wide constraints', () => {

@@ -106,7 +106,14 @@ export function simulate(jobs: readonly SimJob[], options: SimulateOptions): Sim
 
   while (heap.size > 0) {
     now = heap.peekTime() as number;
-    while (heap.peekTime() === now) apply(heap.pop() as Item);
+    // Timeout checks come last at an instant: hosts finishing exactly at the deadline still count.
+    const ticks: Item[] = [];
+    while (heap.peekTime() === now) {
+      const item = heap.pop() as Item;
+      if (item.kind === 'tick') ticks.push(item);
+      else apply(item);
+    }
+    ticks.forEach(apply);
     for (let pass = 0, changed = true; changed; pass++) {
       changed = false;
       rollouts.forEach((r, ji) => {
