@@ -1,5 +1,6 @@
 // Plan: a job's threads (chains) × slots (stages), its unordered hosts, and every host's constraint groups.
 import type { Chain, ConstraintGroup, LimitSpec, NamespaceConfig } from '../model/index.ts';
+import { findSequenceCycle } from '../config/index.ts';
 import { PogoError, formatLimit, resolveLimit } from '../model/index.ts';
 
 /** A constraint group as a job sees it. `limit` is namespace-wide; `jobHosts` counts this job's members. */
@@ -75,6 +76,7 @@ export function buildPlan(
     const slots = jobSlots(chain, wanted, add);
     if (slots.length > 0) threads.push({ id: chain.id, slots });
   }
+  assertNoCycle(threads, hosts);
   const inChain = hosts.length;
   const known = new Set(config?.hosts ?? []);
   for (const h of config?.hosts ?? []) if (wanted.has(h)) add(h);
@@ -125,6 +127,21 @@ function jobSlots(chain: Chain, wanted: ReadonlySet<string>, add: (h: string) =>
     if (members.length > 0) slots.push({ label: stage.label, hosts: members });
   }
   return slots;
+}
+
+/** A job whose chains wait on each other in a circle could never finish: refuse it (PLAN_CYCLE). */
+function assertNoCycle(threads: readonly PlanThread[], hosts: readonly string[]): void {
+  const chains = threads.map((t) => ({
+    id: t.id,
+    stages: t.slots.map((s) => ({ label: s.label, hosts: s.hosts.map((h) => hosts[h] ?? '') })),
+  }));
+  const cycle = findSequenceCycle(chains);
+  if (!cycle) return;
+  throw new PogoError(
+    'PLAN_CYCLE',
+    `sequences ${cycle.chains.join(', ')} make hosts wait on each other in a circle: ${cycle.hosts.join(' → ')}`,
+    { hint: 'a host that is in several sequences must come in the same order in each of them' },
+  );
 }
 
 /** Groups are keyed by id namespace-wide; if a config yields one id twice (`$colo: 2` and `$colo.east: 1`), the smaller limit wins. */

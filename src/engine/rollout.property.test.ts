@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { namespaceConfig } from '../../test/support/namespace.ts';
 import type { HostOutcome, HostState, LimitSpec, NamespaceConfig } from '../model/index.ts';
-import { isFailedState, isTerminalJobState } from '../model/index.ts';
+import { isFailedState, isPogoError, isTerminalJobState } from '../model/index.ts';
+import { findSequenceCycle, parseConfig } from '../config/index.ts';
 import { buildPlan } from './plan.ts';
 import type { Rollout } from './rollout.ts';
 import type { SimAction, SimEvent, SimJob } from './simulate.ts';
@@ -26,7 +27,7 @@ const specArb: fc.Arbitrary<LimitSpec> = fc.oneof(
   fc.integer({ min: 1, max: 100 }).map((value) => ({ kind: 'percent' as const, value })),
 );
 
-const scenarioArb: fc.Arbitrary<Scenario> = fc
+const rawArb = fc
   .record({
     nHosts: fc.integer({ min: 1, max: 24 }),
     nParents: fc.integer({ min: 1, max: 3 }),
@@ -36,7 +37,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   .chain(({ nHosts, nParents, nLeaves }) => {
     const hosts = Array.from({ length: nHosts }, (_, i) => `h${String(i).padStart(2, '0')}`);
     const leafNames = Array.from({ length: nLeaves }, (_, i) => `p${i % nParents}.v${i}`);
-    const tagPaths = [...leafNames, ...Array.from({ length: nParents }, (_, i) => `p${i}`)];
+    const tagPaths = [...leafNames, ...new Set(leafNames.map((n) => n.split('.')[0] ?? ''))];
     const hostSubset = fc.subarray(hosts, { minLength: 0 });
     return fc.record({
       hosts: fc.constant(hosts),
@@ -75,33 +76,64 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         { maxLength: 4 },
       ),
     });
-  })
-  .map((r) => {
-    const config = namespaceConfig({
-      tags: Object.fromEntries(r.leaves),
-      chains: Object.fromEntries(r.chains.map((c, i) => [`c${i}`, c])),
-      limits: r.limits,
-      extraHosts: r.extra,
-    });
-    const jobs = r.jobs.map((j, i) => {
-      const plan = buildPlan(config, j.targets, { maxParallel: j.maxParallel });
-      return { id: `J${i}`, plan, ...j };
-    });
-    const all = [...r.hosts, 'x1', 'x2', 'x3'];
-    const durations = new Map(all.map((h, i) => [h, r.durations[i] ?? 1]));
-    const actions = r.actions
-      .filter((a) => a.job < jobs.length)
-      .map((a) => ({
-        at: a.at,
-        job: `J${a.job}`,
-        kind: a.kind,
-        hosts: a.hosts.filter((h) => j(a.job).includes(h)),
-      }));
-    function j(i: number): string[] {
-      return jobs[i]?.targets ?? [];
-    }
-    return { config, jobs, durations, failing: new Set(r.failing), actions };
   });
+type Raw = typeof rawArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The raw namespace as a NamespaceConfig built in code. */
+function configFromRaw(r: Raw): NamespaceConfig {
+  return namespaceConfig({
+    tags: Object.fromEntries(r.leaves),
+    chains: Object.fromEntries(r.chains.map((c, i) => [`c${i}`, c])),
+    limits: r.limits,
+    extraHosts: r.extra,
+  });
+}
+
+/** The raw namespace as a YAML config file, for the parser-to-engine property. */
+function yamlFromRaw(r: Raw): string {
+  const parents = new Map<string, string[]>();
+  for (const [path, hosts] of r.leaves) {
+    const [parent, leaf] = path.split('.') as [string, string];
+    const lines = parents.get(parent) ?? [];
+    lines.push(`    ${leaf}: [${hosts.join(', ')}]`);
+    parents.set(parent, lines);
+  }
+  const tag = [...parents].map(([p, lines]) => `  ${p}:\n${lines.join('\n')}`).join('\n');
+  const extra = r.extra.length ? `\n  extra: [${r.extra.join(', ')}]` : '';
+  const seq = r.chains.map((c, i) => `  c${i}: [${c.join(', ')}]`).join('\n');
+  const cons = Object.entries(r.limits)
+    .map(([t, l]) => `  $${t}: { max_parallel: ${typeof l === 'number' ? l : `'${l}'`} }`)
+    .join('\n');
+  return `tag:\n${tag}${extra}\n${seq ? `sequence:\n${seq}\n` : ''}${cons ? `constraint:\n${cons}\n` : ''}`;
+}
+
+/** Jobs, durations, failures and actions of a raw scenario, on a given config. */
+function scenarioFrom(r: Raw, config: NamespaceConfig): Scenario | undefined {
+  // Chains that wait on each other in a circle are refused by buildPlan (PLAN_CYCLE): not a scenario.
+  if (findSequenceCycle(config.chains)) return undefined;
+  const jobs = r.jobs.map((j, i) => {
+    const plan = buildPlan(config, j.targets, { maxParallel: j.maxParallel });
+    return { id: `J${i}`, plan, ...j };
+  });
+  const all = [...r.hosts, 'x1', 'x2', 'x3'];
+  const durations = new Map(all.map((h, i) => [h, r.durations[i] ?? 1]));
+  const actions = r.actions
+    .filter((a) => a.job < jobs.length)
+    .map((a) => ({
+      at: a.at,
+      job: `J${a.job}`,
+      kind: a.kind,
+      hosts: a.hosts.filter((h) => j(a.job).includes(h)),
+    }));
+  function j(i: number): string[] {
+    return jobs[i]?.targets ?? [];
+  }
+  return { config, jobs, durations, failing: new Set(r.failing), actions };
+}
+
+const scenarioArb: fc.Arbitrary<Scenario> = rawArb
+  .map((r) => scenarioFrom(r, configFromRaw(r)))
+  .filter((s): s is Scenario => s !== undefined);
 
 /** Hosts of the previous non-empty stage of every chain `host` is in, for a job's targets (independent of plan.ts). */
 function predecessors(config: NamespaceConfig, targets: ReadonlySet<string>, host: string): string[] {
@@ -227,6 +259,22 @@ describe('rollout properties', () => {
         checkScenario(s);
       }),
       { numRuns: Number(process.env.POGO_PROPERTY_RUNS ?? 2000) },
+    );
+  });
+
+  it('holds the same invariants on random YAML configs read by the real parser', async () => {
+    await fc.assert(
+      fc.asyncProperty(rawArb, async (r) => {
+        const config = await parseConfig(yamlFromRaw(r), { source: 'random.yaml' }).catch((e: unknown) => {
+          if (isPogoError(e, 'CONFIG_SEQUENCE_CYCLE')) return undefined; // refused, as it must be
+          throw e;
+        });
+        fc.pre(config !== undefined);
+        const s = scenarioFrom(r, config);
+        fc.pre(s !== undefined);
+        checkScenario(s);
+      }),
+      { numRuns: Number(process.env.POGO_PROPERTY_RUNS ?? 2000) / 4 },
     );
   });
 

@@ -238,6 +238,22 @@ describe('rollout: namespace-wide constraints', () => {
   });
 });
 
+describe('plan', () => {
+  it('refuses chains that wait on each other in a circle (PLAN_CYCLE)', () => {
+    const cfg = namespaceConfig({ chains: { up: ['a', 'b'], down: ['b', 'a'] } });
+    expect(() => buildPlan(cfg, ['a', 'b'])).toThrow(/sequences up, down make hosts wait on each other/);
+    expect(buildPlan(cfg, ['a']).threads.map((t) => t.id)).toEqual(['up', 'down']);
+  });
+
+  it('puts hosts the config does not know last, constrained only by the job cap', () => {
+    const plan = buildPlan(web, ['zz1', 'cache1'], { maxParallel: parseLimit('50%') });
+    expect(plan.hosts).toEqual(['cache1', 'zz1']);
+    expect(plan.unconstrained).toEqual([1]);
+    expect(plan.hostGroups[1]?.map((g) => plan.groups[g]?.id)).toEqual(['@job']);
+    expect(plan.groups.find((g) => g.id === '@job')?.limit).toBe(1);
+  });
+});
+
 describe('rollout: determinism and scale', () => {
   it('same inputs give the same trace', () => {
     const run = (): SimResult =>
