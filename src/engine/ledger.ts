@@ -9,7 +9,8 @@ export interface LedgerEntry {
   limit: number;
   running: number;
   held: number;
-  readonly watchers: Set<LedgerWatcher>;
+  /** Rollouts with hosts queued on this entry; created on first use (most host locks never get one). */
+  watchers: Set<LedgerWatcher> | undefined;
 }
 
 /** Room for one more host in `e`? */
@@ -28,7 +29,7 @@ export class ConstraintLedger {
   entry(key: string, limit: number): LedgerEntry {
     let e = this.entries.get(key);
     if (e === undefined) {
-      e = { key, limit, running: 0, held: 0, watchers: new Set() };
+      e = { key, limit, running: 0, held: 0, watchers: undefined };
       this.entries.set(key, e);
     } else {
       e.limit = limit;
@@ -86,6 +87,16 @@ export function takeHeld(entries: readonly LedgerEntry[]): void {
   for (const e of entries) e.held++;
 }
 
+/** Ask to be told when `e` frees up or changes. */
+export function watch(e: LedgerEntry, w: LedgerWatcher): void {
+  (e.watchers ??= new Set()).add(w);
+}
+
+/** Stop being told about `e`. */
+export function unwatch(e: LedgerEntry, w: LedgerWatcher): void {
+  e.watchers?.delete(w);
+}
+
 function notify(e: LedgerEntry): void {
-  for (const w of e.watchers) w(e);
+  if (e.watchers) for (const w of e.watchers) w(e);
 }

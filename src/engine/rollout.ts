@@ -2,7 +2,16 @@
 import type { HostOutcome, HostState, JobState, LimitSpec, PogoEvent } from '../model/index.ts';
 import { PogoError, isFailedState } from '../model/index.ts';
 import type { ConstraintLedger, LedgerEntry } from './ledger.ts';
-import { acquireAll, hasRoom, holdFailed, releaseHeld, releaseRunning, takeHeld } from './ledger.ts';
+import {
+  acquireAll,
+  hasRoom,
+  holdFailed,
+  releaseHeld,
+  releaseRunning,
+  takeHeld,
+  unwatch,
+  watch,
+} from './ledger.ts';
 import { ParkQueue } from './park-queue.ts';
 import type { Plan } from './plan.ts';
 import { JOB_GROUP_ID } from './plan.ts';
@@ -268,12 +277,12 @@ export class Rollout {
       q = new ParkQueue();
       this.parked.set(e, q);
     }
-    if (q.size === 0) e.watchers.add(this.watcher);
+    if (q.size === 0) watch(e, this.watcher);
     q.push(h);
   }
 
   private unpark(e: LedgerEntry): void {
-    e.watchers.delete(this.watcher);
+    unwatch(e, this.watcher);
     this.parked.delete(e);
   }
 
