@@ -24,9 +24,10 @@ export function exitCodeForJob(state: JobState): number {
   return EXIT_CODES.internal;
 }
 
-const USAGE_PREFIXES = ['CONFIG_', 'TARGETS_', 'PLAN_'] as const;
+// LAB_: a lab that cannot start or is not running is the user's to fix (install sshd, stop the old lab).
+const USAGE_PREFIXES = ['CONFIG_', 'TARGETS_', 'PLAN_', 'LAB_'] as const;
 
-/** 64 for errors the user can fix (usage, config, targets, plan), 70 for everything else. */
+/** 64 for errors the user can fix (usage, config, targets, plan, lab), 70 for everything else. */
 export function exitCodeForError(e: unknown): number {
   if (!isPogoError(e)) return EXIT_CODES.internal;
   if (e.code === 'USAGE' || USAGE_PREFIXES.some((p) => e.code.startsWith(p))) return EXIT_CODES.usage;

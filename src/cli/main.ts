@@ -8,6 +8,7 @@ import type { CliIo } from './cli-io.ts';
 import { processIo } from './cli-io.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
+import { registerLab } from './lab/index.ts';
 import { reportError } from './report-error.ts';
 import { registerSchedule } from './schedule.ts';
 import { registerSimulate } from './simulate.ts';
@@ -61,6 +62,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .exitOverride(usageOverride('pogo'));
   registerSchedule(program, ctx).exitOverride(usageOverride('pogo schedule'));
   registerSimulate(program, ctx).exitOverride(usageOverride('pogo simulate'));
+  registerLab(program, ctx, usageOverride);
   return program;
 }
 
