@@ -21,7 +21,8 @@ export interface HostTask {
   /** Shell command line run on the target. With `file`, the uploaded script's path is prefixed to it. */
   readonly command: string;
   /** `--file SCRIPT`: a local script copied to the target, run with `args`, removed afterwards. */
-  readonly file?: { readonly name: string; readonly content: Buffer; readonly args: readonly string[] } | undefined;
+  readonly file?:
+    { readonly name: string; readonly content: Buffer; readonly args: readonly string[] } | undefined;
   /** `--run-as USER`: run the command through sudo as this user. */
   readonly runAs?: string | undefined;
   readonly hooks: HookOptions;
