@@ -25,7 +25,7 @@ export function exitCodeForJob(state: JobState): number {
 }
 
 // LAB_: a lab that cannot start or is not running is the user's to fix (install sshd, stop the old lab).
-const USAGE_PREFIXES = ['CONFIG_', 'TARGETS_', 'PLAN_', 'LAB_'] as const;
+const USAGE_PREFIXES = ['CONFIG_', 'TARGETS_', 'PLAN_', 'LAB_', 'SSH_CONFIG_'] as const;
 
 /** 64 for errors the user can fix (usage, config, targets, plan, lab), 70 for everything else. */
 export function exitCodeForError(e: unknown): number {

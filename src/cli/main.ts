@@ -10,6 +10,7 @@ import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { registerLab } from './lab/index.ts';
 import { reportError } from './report-error.ts';
+import { registerOne } from './one.ts';
 import { registerSchedule } from './schedule.ts';
 import { registerSimulate } from './simulate.ts';
 
@@ -63,6 +64,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerSchedule(program, ctx).exitOverride(usageOverride('pogo schedule'));
   registerSimulate(program, ctx).exitOverride(usageOverride('pogo simulate'));
   registerLab(program, ctx, usageOverride);
+  registerOne(program, ctx).exitOverride(usageOverride('pogo one'));
   return program;
 }
 

@@ -8,7 +8,7 @@ export interface Target {
   readonly port?: number | undefined;
   readonly user?: string | undefined;
   readonly identityFiles?: readonly string[] | undefined;
-  /** Name to look up in known_hosts (OpenSSH HostKeyAlias); default `host`, or `[hostname]:port` off port 22. */
+  /** Name to look up in known_hosts (OpenSSH HostKeyAlias); default `hostname` (else `host`), as `[name]:port` off port 22, as ssh files it. */
   readonly hostKeyAlias?: string | undefined;
   /** `user@host:port` of a jump host (ProxyJump). */
   readonly jump?: string | undefined;
@@ -35,6 +35,12 @@ export interface ExecOptions {
   readonly onOutput?: ((chunk: OutputChunk) => void) | undefined;
   /** Called for each chunk of pty output so a caller can answer prompts (e.g. sudo's password prompt). */
   readonly onPrompt?: ((text: string, reply: (s: string) => void) => void) | undefined;
+  /**
+   * For a command that switches user (sudo) and prints its own process-group marker inside: how to run
+   * Pogo's kill script as that user, so a timeout or abort also stops what runs there.
+   */
+  readonly killAs?:
+    ((script: string) => { readonly command: string; readonly options?: ExecOptions }) | undefined;
 }
 
 /** How a remote command ended. `timedOut` means Pogo killed it; `aborted` means the caller's signal fired. */
@@ -50,7 +56,7 @@ export interface ExecResult {
 export interface Session {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Write a file on the target (mode 0700), for `--file`. */
-  upload(remotePath: string, data: Buffer, options?: { signal?: AbortSignal }): Promise<void>;
+  upload(remotePath: string, data: Buffer, options?: { signal?: AbortSignal | undefined }): Promise<void>;
   close(): void;
 }
 
@@ -58,7 +64,10 @@ export interface Session {
 export interface Transport {
   readonly name: 'ssh' | 'openssh' | 'local';
   /** Connect and authenticate. Failures throw PogoError with an SSH_* code (unreachable, auth, host key). */
-  open(target: Target, options?: { signal?: AbortSignal; password?: string | undefined }): Promise<Session>;
+  open(
+    target: Target,
+    options?: { signal?: AbortSignal | undefined; password?: string | undefined },
+  ): Promise<Session>;
   /** Release shared resources (agent connections, rate limiter timers). */
   close(): Promise<void>;
 }

@@ -1,2 +1,10 @@
 // Runs one host task on a target through a transport: pre-hooks, command, post-hooks, timeout, output.
 export type { HookOptions, HostTask, HostTaskResult, OutputSource, TaskOutputChunk } from './types.ts';
+export { runHostTask } from './run-host-task.ts';
+export type { RunHostTaskOptions } from './run-host-task.ts';
+export { escapeBytes, renderOutputText } from './render-output.ts';
+export { OutputCollector } from './output-collector.ts';
+export { HOOK_NAME, hookSteps, listHooksScript } from './hooks.ts';
+export type { HookStep } from './hooks.ts';
+export { SUDO_PROMPT, SudoPromptAnswerer, sudoCommand } from './sudo.ts';
+export type { SudoVerdict } from './sudo.ts';
