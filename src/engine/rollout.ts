@@ -16,6 +16,7 @@ import { ParkQueue } from './park-queue.ts';
 import type { Plan } from './plan.ts';
 import { JOB_GROUP_ID } from './plan.ts';
 import { SlotTracker } from './slot-tracker.ts';
+import { badTransition, budget, emptyCounts } from './rollout-support.ts';
 
 export interface RolloutOptions {
   readonly jobId: string;
@@ -25,8 +26,9 @@ export interface RolloutOptions {
   readonly timeoutMs?: number | undefined;
 }
 
-/** Counts of hosts by state. */
-export type HostCounts = Record<HostState, number>;
+import type { HostCounts } from './rollout-support.ts';
+
+export type { HostCounts } from './rollout-support.ts';
 
 /**
  * One job's rollout. Pure: time is passed in, no I/O. Call `next(now)` after any change to learn which
@@ -381,28 +383,4 @@ export class Rollout {
     if (i === undefined) throw new PogoError('ENGINE_UNKNOWN_HOST', `host ${host} is not in job ${this.id}`);
     return i;
   }
-}
-
-function emptyCounts(): HostCounts {
-  return {
-    waiting: 0,
-    ready: 0,
-    running: 0,
-    succeeded: 0,
-    failed: 0,
-    unreachable: 0,
-    timed_out: 0,
-    lost: 0,
-    skipped: 0,
-    halted: 0,
-  };
-}
-
-/** The failure budget as a count: `N`, or `N%` of the job's hosts (floor, so 10% of 5 hosts allows 0). */
-function budget(spec: LimitSpec, hosts: number): number {
-  return spec.kind === 'count' ? spec.value : Math.floor((spec.value * hosts) / 100);
-}
-
-function badTransition(message: string): PogoError {
-  return new PogoError('ENGINE_BAD_TRANSITION', message);
 }

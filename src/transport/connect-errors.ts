@@ -48,7 +48,7 @@ export function connectError(error: unknown, where: ConnectWhere, tried: readonl
     );
   }
   if (e.level === 'client-timeout') {
-    return unreachable(`connection timed out after ${where.timeoutMs} ms`, where, error);
+    return unreachable('key exchange and login did not finish in time', where, error);
   }
   if (code !== undefined && DNS_CODES.has(code)) {
     return unreachable(`cannot resolve ${where.address.replace(/:\d+$/, '')}`, where, error);

@@ -12,6 +12,9 @@ import { createAuthHandler, defaultIdentityFiles } from './ssh-auth.ts';
 import type { AuthMethodName, IdentityCache } from './ssh-auth.ts';
 import type { ResolvedTarget } from './ssh-config.ts';
 
+/** Key exchange and authentication must finish within this (sshd's own LoginGraceTime default is 120 s). */
+export const LOGIN_TIMEOUT_MS = 120_000;
+
 /** A target with everything needed to dial it. */
 export interface Endpoint extends ResolvedTarget {
   readonly hostname: string;
@@ -97,6 +100,7 @@ export async function connectHop(t: Endpoint, deps: ConnectDeps, options: HopOpt
     const settle = (error?: Error): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(bannerTimer);
       signal?.removeEventListener('abort', onAbort);
       client.off('ready', onReady).off('close', onClose);
       if (error === undefined) {
@@ -116,16 +120,29 @@ export async function connectHop(t: Endpoint, deps: ConnectDeps, options: HopOpt
     client.on('error', (e) => settle(connectError(hostKeyError ?? e, where, auth.tried())));
     client.once('ready', onReady).once('close', onClose);
     signal?.addEventListener('abort', onAbort, { once: true });
+    // ConnectTimeout covers the TCP connection and the server's first bytes (its banner). Key exchange and
+    // login get their own, longer limit: a busy sshd (MaxStartups, CPU) is slow, not unreachable.
+    const sock = options.sock ?? netConnect({ host: t.hostname, port: t.port, noDelay: true });
+    const bannerTimer =
+      options.sock === undefined
+        ? setTimeout(
+            () => settle(unreachable(`connection timed out after ${t.connectTimeoutMs} ms`, where)),
+            t.connectTimeoutMs,
+          )
+        : undefined;
+    const stopBannerTimer = (): void => clearTimeout(bannerTimer);
     client.connect({
-      sock: options.sock ?? netConnect({ host: t.hostname, port: t.port, noDelay: true }),
+      sock,
       username: t.user,
-      readyTimeout: t.connectTimeoutMs,
+      readyTimeout: Math.max(t.connectTimeoutMs, LOGIN_TIMEOUT_MS),
       keepaliveInterval: t.keepaliveMs,
       keepaliveCountMax: 3,
       hostVerifier,
       authHandler: auth.handler,
       ...(algorithms ? { algorithms } : {}),
     });
+    // Attached after connect() so ssh2's own reader is first in line for the banner.
+    sock.once('data', stopBannerTimer).once('close', stopBannerTimer);
     if (options.sock === undefined) client.setNoDelay(true);
   });
 }
