@@ -165,6 +165,46 @@ describe('pogo one over real SSH', () => {
     expect(events.at(-1)).toMatchObject({ type: 'summary', state: 'halted', reason: 'halted by Ctrl-C' });
   });
 
+  it('a second Ctrl-C kills the running commands: they end failed, nothing else starts', async () => {
+    const child = spawn(process.execPath, [
+      POGO_BIN,
+      'one',
+      ...ssh(),
+      '-t',
+      'lab-[0001-0004]',
+      '--max-parallel',
+      '2',
+      '--json',
+      '--',
+      'sleep 30',
+    ]);
+    let out = '';
+    let sent = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (sent === 0 && (out.match(/host:started/g) ?? []).length === 2) {
+        sent = 1;
+        child.kill('SIGINT');
+        setTimeout(() => child.kill('SIGINT'), 300);
+      }
+    });
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(2);
+    const events = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.filter((e) => e.type === 'host:failed').map((e) => e.message)).toEqual([
+      'killed by operator',
+      'killed by operator',
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      type: 'summary',
+      state: 'halted',
+      counts: { failed: 2, halted: 2 },
+    });
+  });
+
   it('refuses bad flags with exit 64 and names the flag', async () => {
     const bad = await runPogo(['one', '-t', 'lab-0001', '--transport', 'telnet', '--', 'true']);
     expect(bad.code).toBe(64);
