@@ -11,6 +11,14 @@ import { withLab } from './support/lab.ts';
 const testLab = withLab(20);
 const ssh = (): string[] => ['--ssh-config', testLab.lab().sshConfig];
 
+/** The JSON lines of a `--json` run's stdout (other lines, such as Ctrl-C notes, left out). */
+function jsonEvents(out: string): Record<string, unknown>[] {
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
 /** Most hosts of `members` running at once, from the JSON event stream in order (ties resolved by order). */
 function peakConcurrency(events: Record<string, unknown>[], members: ReadonlySet<string>): number {
   let running = 0;
@@ -156,10 +164,7 @@ describe('pogo one over real SSH', () => {
     });
     const code = await new Promise((r) => child.on('close', r));
     expect(code).toBe(2);
-    const events = out
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = jsonEvents(out);
     expect(events.filter((e) => e.type === 'host:started')).toHaveLength(2);
     expect(events.filter((e) => e.type === 'host:succeeded')).toHaveLength(2);
     expect(events.at(-1)).toMatchObject({ type: 'summary', state: 'halted', reason: 'halted by Ctrl-C' });
@@ -190,10 +195,7 @@ describe('pogo one over real SSH', () => {
     });
     const code = await new Promise((r) => child.on('close', r));
     expect(code).toBe(2);
-    const events = out
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = jsonEvents(out);
     expect(events.filter((e) => e.type === 'host:failed').map((e) => e.message)).toEqual([
       'killed by operator',
       'killed by operator',
