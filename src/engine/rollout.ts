@@ -199,12 +199,7 @@ export class Rollout {
       releaseHeld(this.entries[h] as LedgerEntry[]);
       this.failures--;
       this.setState(h, 'waiting');
-      this.events.push({
-        type: 'host:retried',
-        t: now,
-        host: this.plan.hosts[h] as string,
-        ...(by ? { by } : {}),
-      });
+      this.pushOperatorEvent('host:retried', h, now, by);
       this.candidates.push(h);
     }
   }
@@ -225,12 +220,7 @@ export class Rollout {
         this.failures--;
       }
       this.setState(h, 'skipped');
-      this.events.push({
-        type: 'host:skipped',
-        t: now,
-        host: this.plan.hosts[h] as string,
-        ...(by ? { by } : {}),
-      });
+      this.pushOperatorEvent('host:skipped', h, now, by);
       this.slots.markDone(h, (x) => this.onFree(x));
     }
     if (this.jobState === 'succeeded' || this.jobState === 'failed') this.settle(now);
@@ -255,6 +245,16 @@ export class Rollout {
     for (const [e, q] of this.parked)
       if (q.size > 0) out.push(`${this.label(e)} (${e.running + e.held}/${e.limit})`);
     return out;
+  }
+
+  /** An operator's action on host `h` (`by` only when known). */
+  private pushOperatorEvent(
+    type: 'host:retried' | 'host:skipped',
+    h: number,
+    now: number,
+    by?: string,
+  ): void {
+    this.events.push({ type, t: now, host: this.plan.hosts[h] as string, ...(by ? { by } : {}) });
   }
 
   private tryStart(h: number, now: number, started: string[]): void {
