@@ -14,3 +14,19 @@ export {
 export type { HostOutcome, HostState, JobState } from './states.ts';
 export type { EventMap, EventType, HostOutcomeEvent, PogoEvent } from './events.ts';
 export type { Chain, ChainStage, ConstraintGroup, NamespaceConfig } from './config.ts';
+export { emptyCounts } from './counts.ts';
+export type { HostCounts } from './counts.ts';
+export type {
+  AuditRecord,
+  EventRecord,
+  HostRecord,
+  JobNoteEvent,
+  JobOptions,
+  JobRecord,
+  NamespaceVersion,
+  OutputChunkRecord,
+  Page,
+  TaskSpec,
+  WorkerInfo,
+} from './records.ts';
+export type { Actor, ApiErrorBody, JobView, PlanPreview, SubmitJobRequest } from './api-types.ts';

@@ -8,3 +8,21 @@ export { HOOK_NAME, hookSteps, listHooksScript } from './hooks.ts';
 export type { HookStep } from './hooks.ts';
 export { SUDO_PROMPT, SudoPromptAnswerer, sudoCommand } from './sudo.ts';
 export type { SudoVerdict } from './sudo.ts';
+export {
+  LINK_PROTOCOL_VERSION,
+  dispatcherMessageSchema,
+  taskKeyString,
+  taskSpecSchema,
+  workerMessageSchema,
+} from './link-protocol.ts';
+export type {
+  CancelMessage,
+  DispatcherMessage,
+  HelloMessage,
+  OutputMessage,
+  ResultMessage,
+  TaskKey,
+  TaskMessage,
+  WelcomeMessage,
+  WorkerMessage,
+} from './link-protocol.ts';

@@ -1,0 +1,35 @@
+// The dispatcher's side of a worker link, whatever carries it (WebSocket over TLS, or in-process for the embedded worker).
+import type {
+  DispatcherMessage,
+  HelloMessage,
+  OutputMessage,
+  ResultMessage,
+  WelcomeMessage,
+} from '../worker/index.ts';
+
+/** One connected worker as the dispatcher talks to it. */
+export interface WorkerChannel {
+  /** The worker process's random id (from `hello`). */
+  readonly instance: string;
+  readonly name: string;
+  readonly capacity: number;
+  /** Remote address (`127.0.0.1:51234`, `in-process`). */
+  readonly remote: string;
+  /** Queue a message; never throws (a closed channel drops it: the worker resends what matters on reconnect). */
+  send(message: DispatcherMessage): void;
+  /** Close the link (protocol violation, shutdown). */
+  close(reason: string): void;
+}
+
+/** What a link server calls; implemented by the dispatcher. */
+export interface WorkerChannelHandler {
+  /** A worker said hello (already validated). Resolve with the welcome to send; reject to refuse it. */
+  onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage>;
+  /** Output or a result from a welcomed worker (already validated). */
+  onOutput(channel: WorkerChannel, message: OutputMessage): void;
+  onResult(channel: WorkerChannel, message: ResultMessage): void;
+  /** Any message, heartbeats included: the worker is alive. */
+  onSeen(channel: WorkerChannel): void;
+  /** The link closed (either side, any reason). Called once per welcomed channel. */
+  onDisconnect(channel: WorkerChannel, reason: string): void;
+}

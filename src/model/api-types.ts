@@ -1,0 +1,70 @@
+// Shapes of the HTTP API's requests and answers that are not stored records (submit, views, plan preview).
+import type { JobRecord } from './records.ts';
+
+/** POST /v1/jobs. Limits are `N` or `N%`; durations in ms. Omitted fields take the documented defaults. */
+export interface SubmitJobRequest {
+  /** Default `default` (no config: the targets are plain host names and patterns). */
+  readonly namespace?: string;
+  readonly command: string;
+  /** Target expression: `h1,h2`, `web[01-20]`, `$tag`, `a&b`, `!x` (no `@file`: the server cannot read the client's files). */
+  readonly targets: string;
+  readonly maxParallel?: string;
+  readonly maxFailures?: string;
+  /** Per-host timeout (default 600,000). */
+  readonly timeoutMs?: number;
+  readonly jobTimeoutMs?: number;
+  readonly retries?: number;
+  readonly retryDelayMs?: number;
+  readonly runAs?: string;
+  readonly hooks?: {
+    readonly pre?: boolean;
+    readonly post?: boolean;
+    readonly preDir?: string;
+    readonly postDir?: string;
+    readonly inlinePre?: readonly string[];
+    readonly inlinePost?: readonly string[];
+  };
+  /** Default 1 MiB. */
+  readonly outputCapBytes?: number;
+  readonly file?: { readonly name: string; readonly contentBase64: string; readonly args: readonly string[] };
+}
+
+/** GET /v1/jobs/:id: the record plus what only the driving dispatcher knows. */
+export interface JobView extends JobRecord {
+  /** A dispatcher drives it now (running, draining, or waiting on other jobs' slots). */
+  readonly live: boolean;
+  readonly draining: boolean;
+  /** Groups that parked hosts wait on, with usage (`$frontend (5/5)`). */
+  readonly blocking: readonly string[];
+}
+
+/** POST /v1/namespaces/:ns/plan: the plan for targets, as `pogo schedule` shows it. */
+export interface PlanPreview {
+  readonly namespace: string;
+  readonly configVersion: number | null;
+  readonly hosts: readonly string[];
+  readonly threads: readonly {
+    readonly id: string;
+    readonly slots: readonly { readonly label: string; readonly hosts: readonly string[] }[];
+  }[];
+  readonly unordered: readonly string[];
+  readonly groups: readonly {
+    readonly id: string;
+    readonly label: string;
+    readonly limit: number;
+    readonly spec: string;
+    readonly jobHosts: number;
+  }[];
+}
+
+/** Who is calling: resolved from the token by the API, recorded in the audit trail. */
+export interface Actor {
+  readonly user: string;
+  readonly role: 'viewer' | 'operator' | 'admin';
+  readonly remote: string;
+}
+
+/** The body of every API error. */
+export interface ApiErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly hint?: string };
+}

@@ -1,0 +1,16 @@
+// Durable state: the Store interface and its backends.
+export type {
+  HostFilter,
+  HostUpdate,
+  JobFilter,
+  JobUpdate,
+  Lease,
+  NewJob,
+  OutputAppend,
+  OutputPage,
+  OutputRange,
+  ProgressBatch,
+  Store,
+  StoreCapabilities,
+  UserRecord,
+} from './types.ts';

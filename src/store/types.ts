@@ -1,0 +1,200 @@
+// The Store: every durable thing Pogo keeps, as domain verbs. Backends (SQLite, PostgreSQL) implement it; no SQL outside.
+import type {
+  AuditRecord,
+  EventRecord,
+  HostCounts,
+  HostRecord,
+  HostState,
+  JobOptions,
+  JobRecord,
+  JobState,
+  NamespaceVersion,
+  OutputChunkRecord,
+  Page,
+} from '../model/index.ts';
+
+/** A new job and its hosts, in plan order. */
+export interface NewJob {
+  readonly id: string;
+  readonly namespace: string;
+  readonly user: string;
+  readonly command: string;
+  readonly targets: string;
+  readonly createdAt: number;
+  readonly configVersion: number | null;
+  readonly options: JobOptions;
+  readonly rollbackOf: string | null;
+  /** The job's hosts in plan order; all start `waiting`. */
+  readonly hosts: readonly string[];
+}
+
+/** A change to a job row. Only the fields given change. */
+export interface JobUpdate {
+  readonly id: string;
+  readonly state?: JobState;
+  readonly reason?: string;
+  readonly startedAt?: number | null;
+  readonly endedAt?: number | null;
+  readonly counts?: HostCounts;
+}
+
+/** A change to one host row. Only the fields given change. */
+export interface HostUpdate {
+  readonly jobId: string;
+  readonly host: string;
+  readonly state?: HostState;
+  readonly attempt?: number;
+  readonly startedAt?: number | null;
+  readonly endedAt?: number | null;
+  readonly exitCode?: number | null;
+  readonly signal?: string | null;
+  readonly message?: string;
+  readonly errorCode?: string | null;
+  readonly worker?: string | null;
+  readonly truncated?: boolean;
+}
+
+/** Output to append; `offset` is computed by the store (bytes of that host attempt so far). */
+export type OutputAppend = Omit<OutputChunkRecord, 'offset'>;
+
+/** Everything the dispatcher learned since its last write, committed at once (one transaction, one fsync). */
+export interface ProgressBatch {
+  /** The writer's lease epoch per job it writes about: the store rejects the batch (LEASE_LOST) if a job's epoch moved on. */
+  readonly epochs: ReadonlyMap<string, number>;
+  readonly jobs: readonly JobUpdate[];
+  readonly hosts: readonly HostUpdate[];
+  /** Events with the seq the writer assigned (per job, increasing, no gaps); a duplicate (jobId, seq) is an error. */
+  readonly events: readonly EventRecord[];
+  /** Output chunks; a duplicate (jobId, host, attempt, seq) is ignored (idempotent resends). Bytes count into `outputBytes`. */
+  readonly output: readonly OutputAppend[];
+}
+
+export interface JobFilter {
+  readonly user?: string;
+  readonly state?: readonly JobState[];
+  readonly namespace?: string;
+  /** Jobs that include this host. */
+  readonly host?: string;
+  /** Substring of the command, the targets or the id. */
+  readonly text?: string;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+  /** Page size (default 50, at most 500). Newest first. */
+  readonly limit?: number;
+}
+
+export interface HostFilter {
+  readonly state?: readonly HostState[];
+  /** Substring of the host name. */
+  readonly text?: string;
+  readonly cursor?: string;
+  /** Page size (default 100, at most 5,000). Plan order. */
+  readonly limit?: number;
+}
+
+export interface OutputRange {
+  /** Which attempt (default: the host's current attempt). */
+  readonly attempt?: number;
+  /** Byte offset to start from (default 0). */
+  readonly offset?: number;
+  /** Bytes at most (default 1 MiB). Whole chunks are returned; a chunk spanning `offset` is cut at it. */
+  readonly limit?: number;
+}
+
+export interface OutputPage {
+  readonly attempt: number;
+  readonly chunks: readonly OutputChunkRecord[];
+  /** Offset to ask for next; equals `total` when everything was read. */
+  readonly nextOffset: number;
+  readonly total: number;
+  readonly truncated: boolean;
+}
+
+/** A job's lease: who drives it, from which epoch (fencing token), until when. */
+export interface Lease {
+  readonly jobId: string;
+  readonly owner: string;
+  readonly epoch: number;
+  readonly expiresAt: number;
+}
+
+export interface UserRecord {
+  readonly name: string;
+  /** Global role until per-namespace roles arrive: viewer, operator, admin. */
+  readonly role: 'viewer' | 'operator' | 'admin';
+  readonly createdAt: number;
+}
+
+/** What a backend can do, in one typed table (not `if (pg)` scattered around). */
+export interface StoreCapabilities {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Several servers may share it (leases matter). */
+  readonly shared: boolean;
+}
+
+/**
+ * Pogo's durable state. Every method is one transaction. Methods reject with PogoError:
+ * `STORE_NOT_FOUND` (unknown job/host/namespace), `STORE_CONFLICT` (duplicate id or seq), `LEASE_LOST`
+ * (a write from an older epoch), `STORE_UNAVAILABLE` (the database cannot be reached or written).
+ */
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+
+  /** Apply numbered migrations not yet applied; returns how many ran. Idempotent. */
+  migrate(): Promise<number>;
+  close(): Promise<void>;
+
+  // Jobs
+  createJob(job: NewJob): Promise<JobRecord>;
+  getJob(id: string): Promise<JobRecord>;
+  /** A full id from a unique prefix, or `last` (the newest job, of `user` when given). STORE_NOT_FOUND / STORE_CONFLICT (ambiguous). */
+  resolveJobId(ref: string, user?: string): Promise<string>;
+  findJobs(filter: JobFilter): Promise<Page<JobRecord>>;
+  /** Jobs in `pending` or `running` (what a starting dispatcher must drive). */
+  activeJobs(): Promise<readonly JobRecord[]>;
+
+  // Leases (fencing)
+  /** Take the job if its lease is free or expired (epoch + 1), or renew it if `owner` holds it. Undefined if another owner holds a live lease. */
+  acquireLease(jobId: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined>;
+  releaseLease(jobId: string, owner: string, epoch: number): Promise<void>;
+
+  // Hosts
+  listHosts(jobId: string, filter?: HostFilter): Promise<Page<HostRecord>>;
+  /** Every host of the job in plan order (recovery, rollback). */
+  allHosts(jobId: string): Promise<readonly HostRecord[]>;
+  getHost(jobId: string, host: string): Promise<HostRecord>;
+  /** Runs of `host` across jobs, newest first. */
+  hostHistory(host: string, limit?: number): Promise<readonly HostRecord[]>;
+
+  // Progress
+  recordProgress(batch: ProgressBatch): Promise<void>;
+  /** The highest event seq of the job (0 when none). */
+  lastEventSeq(jobId: string): Promise<number>;
+  /** Events with seq > `afterSeq`, oldest first, at most `limit` (default 1,000). */
+  readEvents(jobId: string, afterSeq: number, limit?: number): Promise<readonly EventRecord[]>;
+  readOutput(jobId: string, host: string, range?: OutputRange): Promise<OutputPage>;
+  /** Last output seq stored for a host attempt (-1 when none): where a worker's resend starts. */
+  lastOutputSeq(jobId: string, host: string, attempt: number): Promise<number>;
+
+  // Namespaces
+  /** Store a new version of a namespace config (text verbatim); versions count from 1. */
+  putNamespace(namespace: string, text: string, user: string, now: number): Promise<NamespaceVersion>;
+  /** The given version, or the newest. STORE_NOT_FOUND when none. */
+  getNamespace(namespace: string, version?: number): Promise<NamespaceVersion>;
+  /** Every namespace with its newest version. */
+  listNamespaces(): Promise<readonly NamespaceVersion[]>;
+
+  // Users, tokens, audit
+  createUser(name: string, role: UserRecord['role'], now: number): Promise<UserRecord>;
+  listUsers(): Promise<readonly UserRecord[]>;
+  /** Store a token by its hash (sha256 hex of the secret; the secret itself is never stored). */
+  addToken(user: string, tokenHash: string, label: string, now: number): Promise<void>;
+  /** The user a token hash belongs to, or undefined. */
+  userForToken(tokenHash: string): Promise<UserRecord | undefined>;
+  appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<void>;
+  readAudit(filter: {
+    readonly subject?: string;
+    readonly user?: string;
+    readonly limit?: number;
+  }): Promise<readonly AuditRecord[]>;
+}
