@@ -6,7 +6,14 @@ export type HostOutcomeEvent = `host:${HostOutcome}`;
 
 /** Payload of every event type, by name. `t` is milliseconds since the epoch (or since start in simulations). */
 export type EventMap = {
-  [K in HostOutcomeEvent]: { t: number; host: string };
+  /** The dispatcher adds what the worker reported (exit code, one-line message, error code); the engine does not. */
+  [K in HostOutcomeEvent]: {
+    t: number;
+    host: string;
+    exitCode?: number | null;
+    message?: string;
+    errorCode?: string;
+  };
 } & {
   'job:started': { t: number };
   'job:halting': { t: number; reason: string };
