@@ -1,8 +1,8 @@
 // Process exit codes (ARCHITECTURE.md §8) and how job end states and errors map onto them.
-import type { JobState } from '../model/index.ts';
+import type { ErrorCode, JobState } from '../model/index.ts';
 import { isPogoError } from '../model/index.ts';
 
-/** Exit codes of every `pogo` command. 64 and 70 follow BSD sysexits (EX_USAGE, EX_SOFTWARE). */
+/** Exit codes of every `pogo` command. 64 and up follow BSD sysexits (EX_USAGE, EX_DATAERR, …). */
 export const EXIT_CODES = {
   /** The job succeeded on every host (or the command did what it was asked). */
   ok: 0,
@@ -10,10 +10,24 @@ export const EXIT_CODES = {
   hostsFailed: 1,
   /** The job halted: failure budget, stuck, timeout or an operator. */
   halted: 2,
-  /** Bad flags, arguments, config or targets. */
+  /** `pogo status`: the job has not ended (pending or running). */
+  running: 3,
+  /** Bad flags, arguments, config or targets; a request the server refused as malformed. */
   usage: 64,
-  /** A bug in pogo. */
+  /** `pogo config validate` / `push`: the namespace config is invalid (EX_DATAERR). */
+  dataError: 65,
+  /** The job, host or namespace named does not exist (EX_NOINPUT). */
+  notFound: 66,
+  /** The server cannot be reached, or its database is down (EX_UNAVAILABLE). */
+  unavailable: 69,
+  /** A bug in pogo (EX_SOFTWARE). */
   internal: 70,
+  /** The job's state does not allow the operation now: resume a running job, retry a host that succeeded (EX_TEMPFAIL). */
+  badState: 75,
+  /** No token, an unknown token, or a role that may not do this (EX_NOPERM). */
+  noPermission: 77,
+  /** Ctrl-C stopped following a job (128 + SIGINT); the job keeps running on the server. */
+  interrupted: 130,
 } as const satisfies Record<string, number>;
 
 /** 0, 1 or 2 for a job that ended; 70 for a job that did not (the simulator never leaves one running). */
@@ -27,9 +41,35 @@ export function exitCodeForJob(state: JobState): number {
 // LAB_: a lab that cannot start or is not running is the user's to fix (install sshd, stop the old lab).
 const USAGE_PREFIXES = ['CONFIG_', 'TARGETS_', 'PLAN_', 'LAB_', 'SSH_CONFIG_'] as const;
 
-/** 64 for errors the user can fix (usage, config, targets, plan, lab), 70 for everything else. */
+/** Codes with an exit code of their own; the rest go by prefix (usage) or are internal. */
+const CODE_EXITS: Partial<Record<ErrorCode, number>> = {
+  USAGE: EXIT_CODES.usage,
+  API_BAD_REQUEST: EXIT_CODES.usage,
+  JOB_BAD_REQUEST: EXIT_CODES.usage,
+  // From the server, a conflict is almost always a job id prefix that matches several jobs.
+  STORE_CONFLICT: EXIT_CODES.usage,
+  STORE_NOT_FOUND: EXIT_CODES.notFound,
+  API_NOT_FOUND: EXIT_CODES.notFound,
+  ENGINE_UNKNOWN_HOST: EXIT_CODES.notFound,
+  API_UNREACHABLE: EXIT_CODES.unavailable,
+  STORE_UNAVAILABLE: EXIT_CODES.unavailable,
+  SERVER_START_FAILED: EXIT_CODES.unavailable,
+  STORE_MIGRATION_FAILED: EXIT_CODES.unavailable,
+  WORKER_TLS: EXIT_CODES.usage,
+  JOB_BAD_STATE: EXIT_CODES.badState,
+  ENGINE_BAD_TRANSITION: EXIT_CODES.badState,
+  API_UNAUTHORIZED: EXIT_CODES.noPermission,
+  API_FORBIDDEN: EXIT_CODES.noPermission,
+};
+
+/**
+ * 64 for errors the user can fix (usage, config, targets, plan, lab, bad requests), 66 not found,
+ * 69 server unreachable, 75 wrong job state, 77 not allowed, 70 for everything else.
+ */
 export function exitCodeForError(e: unknown): number {
   if (!isPogoError(e)) return EXIT_CODES.internal;
-  if (e.code === 'USAGE' || USAGE_PREFIXES.some((p) => e.code.startsWith(p))) return EXIT_CODES.usage;
+  const own = CODE_EXITS[e.code];
+  if (own !== undefined) return own;
+  if (USAGE_PREFIXES.some((p) => e.code.startsWith(p))) return EXIT_CODES.usage;
   return EXIT_CODES.internal;
 }

@@ -1,4 +1,4 @@
-// Validation of command-line flag values (limits, durations, seeds): each bad value is a USAGE error naming its flag.
+// Validation of command-line flag values (limits, durations, seeds, counts, sizes): each bad value is a USAGE error naming its flag.
 import type { LimitSpec } from '../model/index.ts';
 import { PogoError, parseLimit } from '../model/index.ts';
 import { parseDuration } from './duration.ts';
@@ -64,4 +64,33 @@ export function parseSeedFlag(flag: string, raw: string | undefined, fallback: n
 /** Refuse two flags that exclude each other. */
 export function exclusive(a: string, aSet: boolean, b: string, bSet: boolean, hint?: string): void {
   if (aSet && bSet) throw usageError(`${a} and ${b} cannot be used together`, hint);
+}
+
+/** A non-negative integer flag. */
+export function parseCount(flag: string, raw: string): number {
+  if (!/^\s*\d+\s*$/.test(raw)) throw usageError(`${flag}: "${raw}" is not a whole number`);
+  return Number(raw);
+}
+
+const UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mib: 1 << 20,
+  g: 1e9,
+  gb: 1e9,
+  gib: 1 << 30,
+};
+
+/** `1MiB`, `64KiB`, `500k`, `1048576` → bytes. */
+export function parseByteSize(flag: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  const unit = UNITS[(m?.[2] ?? '?').toLowerCase()];
+  if (!m || unit === undefined)
+    throw usageError(`${flag}: "${raw}" is not a size`, 'write e.g. 1MiB, 64KiB or 500000');
+  return Math.floor(Number(m[1]) * unit);
 }

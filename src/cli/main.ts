@@ -6,13 +6,16 @@ import { Command, CommanderError } from 'commander';
 import { PogoError } from '../model/index.ts';
 import type { CliIo } from './cli-io.ts';
 import { processIo } from './cli-io.ts';
+import { registerClientCommands } from './client-commands.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { registerLab } from './lab/index.ts';
 import { reportError } from './report-error.ts';
 import { registerOne } from './one.ts';
 import { registerSchedule } from './schedule.ts';
+import { registerServer } from './server/server-command.ts';
 import { registerSimulate } from './simulate.ts';
+import { registerWorker } from './worker.ts';
 
 /** Commander exits that already printed what they had to (help, version): not errors. */
 const QUIET_EXITS: ReadonlySet<string> = new Set([
@@ -65,6 +68,9 @@ export function buildProgram(ctx: CommandContext): Command {
   registerSimulate(program, ctx).exitOverride(usageOverride('pogo simulate'));
   registerLab(program, ctx, usageOverride);
   registerOne(program, ctx).exitOverride(usageOverride('pogo one'));
+  registerClientCommands(program, ctx, usageOverride);
+  registerWorker(program, ctx).exitOverride(usageOverride('pogo worker'));
+  registerServer(program, ctx).exitOverride(usageOverride('pogo server'));
   return program;
 }
 

@@ -1,6 +1,6 @@
 // Renders `pogo one`: per-host lines as the original printed them, a live progress line, JSON events, grouped output.
 import type { HostCounts } from '../engine/index.ts';
-import type { PogoEvent } from '../model/index.ts';
+import type { HostOutcome, PogoEvent } from '../model/index.ts';
 import { HOST_STATES } from '../model/index.ts';
 import type { HostTaskResult } from '../worker/index.ts';
 import { renderOutputText } from '../worker/index.ts';
@@ -8,17 +8,22 @@ import { foldHosts } from './host-ranges.ts';
 
 /** `host2: Success`, `host2: Failed (exit 3)`, … for a finished host. */
 export function resultLine(host: string, r: HostTaskResult): string {
-  switch (r.outcome) {
+  return outcomeLine(host, r.outcome, r.message);
+}
+
+/** The line of a host that ended with `outcome`; `message` is the worker's one-line reason (`exit 3`). */
+export function outcomeLine(host: string, outcome: HostOutcome, message: string): string {
+  switch (outcome) {
     case 'succeeded':
       return `${host}: Success`;
     case 'failed':
-      return `${host}: Failed (${r.message})`;
+      return `${host}: Failed (${message})`;
     case 'timed_out':
-      return `${host}: Timed out (${r.message})`;
+      return `${host}: Timed out (${message})`;
     case 'unreachable':
-      return `${host}: Unreachable (${r.message})`;
+      return `${host}: Unreachable (${message})`;
     case 'lost':
-      return `${host}: Lost (${r.message})`;
+      return `${host}: Lost (${message})`;
   }
 }
 

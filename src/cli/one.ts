@@ -1,6 +1,4 @@
 // `pogo one`: the whole system in one process — plan, engine and worker — running a command on real hosts.
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { buildPlan } from '../engine/index.ts';
@@ -13,17 +11,15 @@ import { runHostTask } from '../worker/index.ts';
 import type { CommandContext } from './context.ts';
 import { exitCodeForJob } from './exit-codes.ts';
 import { parseDurationFlag, parseLimitFlag, usageError } from './flags.ts';
-import { openTransport } from './one-transport.ts';
+import { addTransportOptions, openTransport } from './one-transport.ts';
 import type { OneFlags } from './one-flags.ts';
-import { parseByteSize, parseCount } from './one-flags.ts';
+import { TASK_DEFAULTS, addTaskOptions, parseTaskFlags } from './task-flags.ts';
 import { countsLine, eventJson, groupedOutput, progressLine, resultLine } from './one-view.ts';
 import { promptPassword, readPasswordFromStdin } from './password-input.ts';
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
-
 /** Add `one` to the program. */
 export function registerOne(program: Command, ctx: CommandContext): Command {
-  return program
+  const one = program
     .command('one')
     .summary('run a command on hosts from this process (engine + worker, no server)')
     .description(
@@ -37,32 +33,11 @@ export function registerOne(program: Command, ctx: CommandContext): Command {
       '-t, --targets <list>',
       'target expression: h1,h2  web[01-20]  $tag  @file  a&b  !x (default: the config’s hosts)',
     )
-    .option('--run-command <cmd>', 'the command to run (the original form)')
-    .option('--transport <name>', 'ssh (in-process, default), openssh (spawns ssh) or local', 'ssh')
-    .option('--ssh-config <file>', 'OpenSSH client config for host names, ports, users, keys, known_hosts')
-    .option('-l, --user <user>', 'log in as this user (default: ssh_config, else $USER)')
-    .option('-i, --identity <file>', 'private key file (repeatable)', collect, [])
-    .option('--accept-new', 'accept and record host keys of unknown hosts (strict by default)')
-    .option('--connect-rate <n>', 'new SSH connections per second at most', '50')
+    .option('--run-command <cmd>', 'the command to run (the original form)');
+  addTransportOptions(one, '')
     .option('--password', 'prompt once (no echo) for the password: SSH password auth and sudo prompts')
-    .option('--password-stdin', 'read the password from the first line of standard input')
-    .option('--run-as <user>', 'run the command as this user through sudo')
-    .option(
-      '--file <script>',
-      'copy this local script to each host, run it with the command words as arguments, remove it',
-    )
-    .option('--retries <n>', 're-run a failing command on the same host up to N times', '0')
-    .option('--retry-delay <time>', 'pause between retries', '5s')
-    .option('--timeout <time>', 'per-host timeout (hooks included); the remote command is killed', '600s')
-    .option('--job-timeout <time>', 'halt the job when it has run this long')
-    .option('--max-parallel <n>', 'cap on the whole job: N hosts or N% of its hosts')
-    .option('--max-failures <n>', 'failure budget: more failed hosts than N (or N%) halts the job')
-    .option('--no-hooks', 'run neither pre- nor post-hooks')
-    .option('--pre-dir <dir>', 'directory of pre-hooks on the targets', '/etc/pogo/pre.d')
-    .option('--post-dir <dir>', 'directory of post-hooks on the targets', '/etc/pogo/post.d')
-    .option('--pre <cmd>', 'an inline pre-hook (repeatable)', collect, [])
-    .option('--post <cmd>', 'an inline post-hook (repeatable)', collect, [])
-    .option('--output-cap <size>', 'output kept per host, e.g. 1MiB, 64KiB', '1MiB')
+    .option('--password-stdin', 'read the password from the first line of standard input');
+  return addTaskOptions(one, true)
     .option('--output', 'print every host’s output at the end, identical outputs grouped')
     .option('--namespace <name>', 'namespace name passed to the hosts as POGO_NAMESPACE')
     .option('--json', 'print one JSON object per event, then a summary line')
@@ -171,38 +146,23 @@ async function taskTemplate(
   words: readonly string[],
   flags: OneFlags,
 ): Promise<Omit<HostTask, 'jobId' | 'namespace' | 'host'>> {
-  const command = flags.runCommand ?? words.join(' ');
-  if (flags.runCommand !== undefined && words.length > 0) {
-    throw usageError('give the command either with --run-command or after --, not both');
-  }
-  if (command.trim() === '' && !flags.file) {
-    throw usageError('no command given', "write it after --: pogo one -t HOSTS -- 'uptime'");
-  }
-  const file = flags.file
-    ? {
-        name: basename(flags.file),
-        content: await readFile(flags.file).catch(() => {
-          throw usageError(`--file: cannot read ${flags.file}`);
-        }),
-        args: words,
-      }
-    : undefined;
+  const t = await parseTaskFlags(words, flags, 'pogo one');
   return {
-    command: file ? '' : command,
-    file,
-    runAs: flags.runAs,
+    command: t.command,
+    file: t.file,
+    runAs: t.runAs,
     hooks: {
-      pre: flags.hooks,
-      post: flags.hooks,
-      preDir: flags.preDir,
-      postDir: flags.postDir,
-      inlinePre: flags.pre,
-      inlinePost: flags.post,
+      pre: t.hooks.enabled,
+      post: t.hooks.enabled,
+      preDir: t.hooks.preDir ?? TASK_DEFAULTS.preDir,
+      postDir: t.hooks.postDir ?? TASK_DEFAULTS.postDir,
+      inlinePre: t.hooks.inlinePre,
+      inlinePost: t.hooks.inlinePost,
     },
-    timeoutMs: parseDurationFlag('--timeout', flags.timeout) ?? 600_000,
-    retries: parseCount('--retries', flags.retries),
-    retryDelayMs: parseDurationFlag('--retry-delay', flags.retryDelay) ?? 5_000,
-    outputCapBytes: parseByteSize('--output-cap', flags.outputCap),
+    timeoutMs: t.timeoutMs ?? 600_000,
+    retries: t.retries ?? 0,
+    retryDelayMs: t.retryDelayMs ?? 5_000,
+    outputCapBytes: t.outputCapBytes ?? 1 << 20,
   };
 }
 

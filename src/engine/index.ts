@@ -4,7 +4,7 @@ export type { Plan, PlanGroup, PlanOptions, PlanSlot, PlanThread } from './plan.
 export { ConstraintLedger, hasRoom } from './ledger.ts';
 export type { LedgerEntry } from './ledger.ts';
 export { Rollout } from './rollout.ts';
-export type { HostCounts, RolloutOptions } from './rollout.ts';
+export type { HostCounts, RolloutOptions, RolloutSnapshot } from './rollout.ts';
 export { FlowRun, requiredSuccesses } from './flow.ts';
 export type { FlowJobSpec, FlowLaunch, FlowSpec, FlowState, FlowStep } from './flow.ts';
 export { simulate } from './simulate.ts';

@@ -1,6 +1,6 @@
 // Rollout: decides which hosts of one job may start now, and tracks results, halts, retries and skips.
 import type { HostOutcome, HostState, JobState, LimitSpec, PogoEvent } from '../model/index.ts';
-import { PogoError, isFailedState } from '../model/index.ts';
+import { PogoError, isFailedState, isFinishedState } from '../model/index.ts';
 import type { ConstraintLedger, LedgerEntry } from './ledger.ts';
 import {
   acquireAll,
@@ -17,6 +17,17 @@ import type { Plan } from './plan.ts';
 import { JOB_GROUP_ID } from './plan.ts';
 import { SlotTracker } from './slot-tracker.ts';
 import { badTransition, budget, emptyCounts } from './rollout-support.ts';
+
+/** What a store keeps of a rollout, enough to rebuild it (see `Rollout.restore`). */
+export interface RolloutSnapshot {
+  readonly jobState: JobState;
+  readonly reason: string;
+  /** For a running job that was draining: the halt reason. */
+  readonly draining?: string | undefined;
+  readonly startedAt: number | null;
+  /** Every host's state, in plan order. */
+  readonly hostStates: readonly HostState[];
+}
 
 export interface RolloutOptions {
   readonly jobId: string;
@@ -129,19 +140,59 @@ export class Rollout {
     this.queueFreeHosts();
   }
 
-  /** Hosts that may start now, in order; they are marked running and charged to every group they belong to. */
-  next(now: number): string[] {
-    if (this.jobState !== 'running' || this.haltReason !== undefined) return [];
+  /**
+   * Hosts that may start now, in order, at most `max` (the free worker capacity); they are marked running
+   * and charged to every group they belong to. Hosts left over start on a later call.
+   */
+  next(now: number, max = Infinity): string[] {
+    if (this.jobState !== 'running' || this.haltReason !== undefined || max <= 0) return [];
     const started: string[] = [];
-    for (const e of this.dirty) {
+    for (const e of [...this.dirty]) {
+      if (started.length >= max) break;
       const q = this.parked.get(e);
-      while (q && q.size > 0 && hasRoom(e)) this.tryStart(q.shift() as number, now, started);
-      if (!q || q.size === 0) this.unpark(e);
+      while (q && q.size > 0 && hasRoom(e) && started.length < max)
+        this.tryStart(q.shift() as number, now, started);
+      const more = q !== undefined && q.size > 0;
+      if (!more) this.unpark(e);
+      if (!more || !hasRoom(e) || started.length < max) this.dirty.delete(e);
     }
-    this.dirty.clear();
-    while (this.candidates.size > 0) this.tryStart(this.candidates.shift() as number, now, started);
+    while (this.candidates.size > 0 && started.length < max)
+      this.tryStart(this.candidates.shift() as number, now, started);
     if (started.length === 0 && this.counts.running === 0) this.settle(now);
     return started;
+  }
+
+  /**
+   * Rebuild the rollout from stored host states instead of `start` (a dispatcher restarting, or an
+   * operation on a job no dispatcher holds): running hosts take their slots again, failed hosts hold theirs
+   * while the job runs, finished hosts open the slots after them. Emits no events.
+   */
+  restore(snapshot: RolloutSnapshot): void {
+    if (this.jobState !== 'pending' || this.slotsOpen) throw badTransition(`job ${this.id} already started`);
+    const states = snapshot.hostStates;
+    if (states.length !== this.state.length)
+      throw badTransition(`job ${this.id}: ${states.length} stored hosts, plan has ${this.state.length}`);
+    const live = snapshot.jobState === 'running';
+    states.forEach((s, h) => {
+      if (s === 'running' && !live)
+        throw badTransition(`host ${this.plan.hosts[h]} runs in a ${snapshot.jobState} job`);
+      this.setState(h, s);
+      const entries = this.entries[h] as LedgerEntry[];
+      if (s === 'running') acquireAll(entries);
+      else if (isFailedState(s)) {
+        this.failures++;
+        if (live) takeHeld(entries);
+      }
+    });
+    this.jobState = snapshot.jobState;
+    this.jobReason = live ? '' : snapshot.reason;
+    this.haltReason = live ? snapshot.draining : snapshot.jobState === 'halted' ? snapshot.reason : undefined;
+    if (snapshot.startedAt === null || snapshot.jobState === 'pending') return;
+    this.openSlots(snapshot.startedAt);
+    states.forEach((s, h) => {
+      if (isFinishedState(s)) this.slots.markDone(h, () => undefined);
+    });
+    if (live && this.haltReason === undefined) this.queueFreeHosts();
   }
 
   /** A running host finished with `outcome`. */

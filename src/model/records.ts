@@ -84,7 +84,6 @@ export interface HostRecord {
 export type JobNoteEvent =
   | { type: 'job:submitted'; t: number; by: string }
   | { type: 'job:halt-requested'; t: number; by: string; kill: boolean }
-  | { type: 'host:lost'; t: number; host: string; reason: string }
   | { type: 'host:requeued'; t: number; host: string; reason: string };
 
 /** An event of a job's append-only log. `seq` counts from 1 per job; SSE ids are `seq`. */

@@ -14,3 +14,5 @@ export type {
   StoreCapabilities,
   UserRecord,
 } from './types.ts';
+export { openSqliteStore } from './sqlite/sqlite-store.ts';
+export type { SqliteStoreOptions } from './sqlite/sqlite-store.ts';

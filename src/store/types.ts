@@ -152,6 +152,8 @@ export interface Store {
   findJobs(filter: JobFilter): Promise<Page<JobRecord>>;
   /** Jobs in `pending` or `running` (what a starting dispatcher must drive). */
   activeJobs(): Promise<readonly JobRecord[]>;
+  /** How many jobs are in each state, every state present (zero included): the `/metrics` gauges. */
+  countJobsByState(): Promise<Record<JobState, number>>;
 
   // Leases (fencing)
   /** Take the job if its lease is free or expired (epoch + 1), or renew it if `owner` holds it. Undefined if another owner holds a live lease. */

@@ -26,3 +26,23 @@ export type {
   WelcomeMessage,
   WorkerMessage,
 } from './link-protocol.ts';
+export { WorkerAgent } from './worker-agent.ts';
+export type { HeldTaskInfo, LinkConnection, WorkerAgentOptions } from './agent-options.ts';
+export type { StopOptions } from './stop-gate.ts';
+export { checkLinkUrl, checkTlsMaterial, connectWorker } from './link-client.ts';
+export type { ConnectWorkerOptions, WorkerLink, WorkerTls } from './link-client.ts';
+export { silentLinkLogger } from './link-log.ts';
+export type { LinkLogger } from './link-log.ts';
+export {
+  CLOSE_GOING_AWAY,
+  CLOSE_PROTOCOL_ERROR,
+  DEFAULT_HEARTBEAT_MS,
+  HELLO_TIMEOUT_MS,
+  LINK_MAX_PAYLOAD_BYTES,
+  backoffDelay,
+  closeReason,
+  frameText,
+  isLoopbackHost,
+  parseLinkFrame,
+} from './link-rules.ts';
+export type { ParsedFrame } from './link-rules.ts';

@@ -15,8 +15,16 @@ export interface PogoRun {
   readonly stderr: string;
 }
 
+/** Options of {@link runPogo}. */
+export interface RunPogoOptions {
+  /** Working directory (default the repo root). */
+  readonly cwd?: string;
+  /** Variables added to (or, when undefined, removed from) the test process's environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
 /** Run `node bin/pogo.js ...args` in `cwd` (default the repo root); never rejects on a non-zero exit. */
-export function runPogo(args: readonly string[], options: { readonly cwd?: string } = {}): Promise<PogoRun> {
+export function runPogo(args: readonly string[], options: RunPogoOptions = {}): Promise<PogoRun> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -25,7 +33,7 @@ export function runPogo(args: readonly string[], options: { readonly cwd?: strin
         cwd: options.cwd ?? REPO_ROOT,
         maxBuffer: 64 << 20,
         timeout: 60_000,
-        env: { ...process.env, NO_COLOR: '1' },
+        env: pogoEnv(options.env),
       },
       (error, stdout, stderr) => {
         if (error === null) resolve({ code: 0, stdout, stderr });
@@ -42,4 +50,14 @@ export function jsonLines(text: string): Record<string, unknown>[] {
     .trimEnd()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The test process's environment with `extra` applied (undefined removes a variable) and NO_COLOR set. */
+export function pogoEnv(extra: Readonly<Record<string, string | undefined>> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
 }

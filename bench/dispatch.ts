@@ -1,0 +1,256 @@
+// Dispatcher benchmark: hosts finished per second and CPU per host on SQLite, and job-status API latency under load.
+// Usage: npm run bench:dispatch  (env: HOSTS=100000 LOCAL_HOSTS=5000 JOBS=10 JOB_HOSTS=1000 CLIENTS=16)
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Dispatcher, ServerService, connectInProcess } from '../src/dispatcher/index.ts';
+import type { Actor, JobRecord } from '../src/model/index.ts';
+import { isTerminalJobState } from '../src/model/index.ts';
+import { openSqliteStore } from '../src/store/index.ts';
+import type { Transport } from '../src/transport/index.ts';
+import { createLocalTransport } from '../src/transport/index.ts';
+import { WorkerAgent } from '../src/worker/index.ts';
+import { instantTransport } from './instant-transport.ts';
+import { loadStatus } from './status-load.ts';
+
+const HOSTS = Number(process.env.HOSTS ?? 100_000);
+const LOCAL_HOSTS = Number(process.env.LOCAL_HOSTS ?? 5_000);
+const JOBS = Number(process.env.JOBS ?? 10);
+const JOB_HOSTS = Number(process.env.JOB_HOSTS ?? 1_000);
+const CLIENTS = Number(process.env.CLIENTS ?? 16);
+const TARGET_HOSTS_PER_S = 5_000;
+const TARGET_P99_MS = 100;
+const POGO = fileURLToPath(new URL('../bin/pogo.js', import.meta.url));
+const ADMIN: Actor = { user: 'bench', role: 'admin', remote: 'bench' };
+
+/** One throughput run (printed by the child as JSON). */
+interface Throughput {
+  readonly transport: string;
+  readonly hosts: number;
+  readonly capacity: number;
+  readonly submitMs: number;
+  readonly runMs: number;
+  readonly hostsPerS: number;
+  readonly cpuMsPerHost: number;
+  readonly rssMb: number;
+  readonly state: string;
+}
+
+/** A dispatcher on a fresh SQLite file with an embedded worker using `transport`. */
+async function startSystem(transport: Transport, capacity: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'pogo-bench-dispatch-'));
+  const store = openSqliteStore(join(dir, 'pogo.db'));
+  await store.migrate();
+  const dispatcher = new Dispatcher({ store, name: 'bench', baseDir: dir });
+  await dispatcher.start();
+  const service = new ServerService(store, dispatcher);
+  const agent = new WorkerAgent({
+    name: 'bench-worker',
+    capacity,
+    transport,
+    targetOf: (host) => ({ host }),
+  });
+  const link = connectInProcess(agent, dispatcher, { dispatcherName: 'bench' });
+  const stop = async (): Promise<void> => {
+    await agent.stop({ force: true });
+    link.close();
+    await dispatcher.stop();
+    await store.close();
+    await transport.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { service, dispatcher, stop };
+}
+
+async function waitEnd(service: ServerService, ids: readonly string[]): Promise<JobRecord[]> {
+  for (;;) {
+    const jobs = await Promise.all(ids.map((id) => service.getJob(id)));
+    if (jobs.every((j) => isTerminalJobState(j.state) && !j.live)) return jobs;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function throughput(kind: 'instant' | 'local', hosts: number): Promise<Throughput> {
+  const capacity = kind === 'instant' ? 2_000 : 100;
+  const transport = kind === 'instant' ? instantTransport() : createLocalTransport();
+  const sys = await startSystem(transport, capacity);
+  const width = String(hosts).length;
+  const targets = `h[${'1'.padStart(width, '0')}-${hosts}]`;
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  const job = await sys.service.submitJob(
+    { targets, command: 'true', hooks: { pre: false, post: false } },
+    ADMIN,
+  );
+  const t1 = performance.now();
+  const [end] = await waitEnd(sys.service, [job.id]);
+  const t2 = performance.now();
+  const used = process.cpuUsage(cpu);
+  await sys.stop();
+  return {
+    transport: kind,
+    hosts,
+    capacity,
+    submitMs: t1 - t0,
+    runMs: t2 - t1,
+    hostsPerS: (hosts * 1000) / (t2 - t1),
+    cpuMsPerHost: (used.user + used.system) / 1000 / hosts,
+    rssMb: process.resourceUsage().maxRSS / 1024,
+    state: end?.state ?? '?',
+  };
+}
+
+/**
+ * 10 concurrent jobs of 1,000 hosts while clients poll job status over HTTP. The server is a real `pogo server`
+ * process with no embedded worker; two `pogo worker` processes run the commands with the `local` transport
+ * (process spawns block an event loop, so they stay out of the server's, as in a real deployment).
+ */
+async function latency(): Promise<Record<string, number | string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'pogo-bench-latency-'));
+  const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config') };
+  const pogo = (args: string[]): ChildProcess =>
+    spawn(process.execPath, [POGO, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = pogo([
+    'server',
+    '--data',
+    join(dir, 'data'),
+    '--listen',
+    '127.0.0.1:0',
+    '--worker-listen',
+    '127.0.0.1:0',
+    '--no-worker',
+    '--insecure-loopback',
+  ]);
+  const banner = await waitLine(server, /worker port ws:\/\/127\.0\.0\.1:(\d+)/);
+  const url = /API (http:\/\/\S+)/.exec(banner)?.[1] as string;
+  const port = /worker port ws:\/\/127\.0\.0\.1:(\d+)/.exec(banner)?.[1] as string;
+  const token = readFileSync(join(dir, 'data', 'admin.token'), 'utf8').trim();
+  const workers = [1, 2].map((n) =>
+    pogo([
+      'worker',
+      '--server',
+      `ws://127.0.0.1:${port}`,
+      '--insecure-loopback',
+      '--name',
+      `w${n}`,
+      '--capacity',
+      '100',
+      '--transport',
+      'local',
+    ]),
+  );
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  for (;;) {
+    const w = (await call('GET', '/v1/workers')) as { items: unknown[] };
+    if (w.items.length === 2) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const ids: string[] = [];
+  for (let i = 0; i < JOBS; i++) {
+    const job = (await call('POST', '/v1/jobs', {
+      targets: `j${i}-h[0001-${JOB_HOSTS}]`,
+      command: 'true',
+      hooks: { pre: false, post: false },
+    })) as JobRecord;
+    ids.push(job.id);
+  }
+  const t0 = performance.now();
+  const done = (async () => {
+    for (;;) {
+      const jobs = (await Promise.all(ids.map((id) => call('GET', `/v1/jobs/${id}`)))) as JobRecord[];
+      if (jobs.every((j) => isTerminalJobState(j.state))) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  const load = await loadStatus(url, token, ids, CLIENTS, done);
+  const runMs = performance.now() - t0;
+  for (const p of [...workers, server]) p.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+  return { ...load, jobs: JOBS, jobHosts: JOB_HOSTS, clients: CLIENTS, runS: (runMs / 1000).toFixed(1) };
+}
+
+/** Resolve with the process's output so far once it matches `re`. */
+function waitLine(p: ChildProcess, re: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const on = (d: Buffer): void => {
+      text += d.toString();
+      if (re.test(text)) resolve(text);
+    };
+    p.stdout?.on('data', on);
+    p.stderr?.on('data', on);
+    p.on('exit', () => reject(new Error(`pogo exited: ${text}`)));
+  });
+}
+
+function child(mode: string): unknown {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 },
+  );
+  if (r.status !== 0) throw new Error(`bench child ${mode} failed (${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) as string);
+}
+
+const fmt = (n: number, d = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    const mode = args[1];
+    const out =
+      mode === 'instant'
+        ? await throughput('instant', HOSTS)
+        : mode === 'local'
+          ? await throughput('local', LOCAL_HOSTS)
+          : await latency();
+    process.stdout.write(JSON.stringify(out) + '\n');
+    return;
+  }
+  const runs = [child('instant') as Throughput, child('local') as Throughput];
+  process.stdout.write(
+    '\nDispatcher throughput (SQLite file store, one job, embedded worker in the same process)\n\n',
+  );
+  process.stdout.write(
+    '| transport | hosts | worker capacity | submit (plan + store) | run | hosts/s | CPU ms/host | peak RSS | end |\n',
+  );
+  process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---|\n');
+  for (const r of runs) {
+    process.stdout.write(
+      `| ${r.transport} | ${fmt(r.hosts)} | ${fmt(r.capacity)} | ${fmt(r.submitMs)} ms | ${fmt(r.runMs / 1000, 1)} s | ${fmt(r.hostsPerS)} | ${fmt(r.cpuMsPerHost, 3)} | ${fmt(r.rssMb)} MB | ${r.state} |\n`,
+    );
+  }
+  const instant = runs[0] as Throughput;
+  process.stdout.write(
+    `\ntarget ≥ ${fmt(TARGET_HOSTS_PER_S)} hosts/s with instant commands: ${fmt(instant.hostsPerS)} hosts/s (${fmt(instant.hostsPerS / TARGET_HOSTS_PER_S, 2)}× the target) ${instant.hostsPerS >= TARGET_HOSTS_PER_S ? 'MET' : 'NOT MET'}\n`,
+  );
+  const lat = child('latency') as Record<string, number | string>;
+  process.stdout.write(
+    `\nJob-status API latency: \`pogo server\` (SQLite) + 2 \`pogo worker\` (local transport, \`true\`), ${lat.jobs} concurrent jobs × ${lat.jobHosts} hosts, ${lat.clients} keep-alive clients on loopback, GET /v1/jobs/:id\n\n`,
+  );
+  process.stdout.write(
+    '| requests | req/s | p50 | p90 | p99 | max | errors | jobs ran for |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n',
+  );
+  process.stdout.write(
+    `| ${fmt(Number(lat.requests))} | ${fmt(Number(lat.rps))} | ${fmt(Number(lat.p50), 1)} ms | ${fmt(Number(lat.p90), 1)} ms | ${fmt(Number(lat.p99), 1)} ms | ${fmt(Number(lat.max), 1)} ms | ${lat.errors} | ${lat.runS} s |\n`,
+  );
+  const p99 = Number(lat.p99);
+  process.stdout.write(
+    `\ntarget p99 < ${TARGET_P99_MS} ms: ${fmt(p99, 1)} ms ${p99 < TARGET_P99_MS ? 'MET' : 'NOT MET'}\n`,
+  );
+}
+
+await main();

@@ -1,0 +1,74 @@
+// /v1/namespaces: list, read a version, upload (raw YAML or JSON `{ text }`), validate, and preview a plan.
+import type { FastifyInstance } from 'fastify';
+import type { PogoService } from '../../dispatcher/index.ts';
+import { addRoute } from '../route.ts';
+import { namespaceParams, namespaceQuery, namespaceTextBody, planBody } from '../schemas.ts';
+
+const tag = 'namespaces';
+/** Content types a config may be sent as, besides JSON `{ text }`. */
+const YAML_TYPES = ['application/yaml', 'text/yaml', 'text/plain'] as const;
+
+/** Register the namespace routes. */
+export function registerNamespaceRoutes(app: FastifyInstance, service: PogoService): void {
+  addRoute(app, service, {
+    method: 'GET',
+    url: '/v1/namespaces',
+    role: 'viewer',
+    tag,
+    summary: 'Every namespace with its newest config version',
+    returns: '`{ items: NamespaceVersion[] }`',
+    handler: async () => ({ items: await service.listNamespaces() }),
+  });
+  addRoute(app, service, {
+    method: 'GET',
+    url: '/v1/namespaces/:ns',
+    role: 'viewer',
+    tag,
+    summary: "A namespace's config: the newest version, or `?version=N`",
+    returns: 'NamespaceVersion',
+    params: namespaceParams,
+    query: namespaceQuery,
+    handler: ({ params, query }) => service.getNamespace(params.ns, query.version),
+  });
+  addRoute(app, service, {
+    method: 'PUT',
+    url: '/v1/namespaces/:ns',
+    role: 'admin',
+    tag,
+    summary: "Upload a new version of a namespace's config (checked first; the text is kept verbatim)",
+    returns: 'The stored version (NamespaceVersion)',
+    status: 201,
+    params: namespaceParams,
+    body: namespaceTextBody,
+    consumes: YAML_TYPES,
+    handler: ({ params, body, actor }) => service.putNamespace(params.ns, textOf(body), actor),
+  });
+  addRoute(app, service, {
+    method: 'POST',
+    url: '/v1/namespaces/:ns/validate',
+    role: 'admin',
+    tag,
+    summary: 'Check a config without storing it',
+    returns:
+      'NamespaceCheck: `{ ok: true, hosts, tags, groups, chains }` or `{ ok: false, code, message, line?, column? }`',
+    params: namespaceParams,
+    body: namespaceTextBody,
+    consumes: YAML_TYPES,
+    handler: ({ params, body }) => service.checkNamespace(params.ns, textOf(body)),
+  });
+  addRoute(app, service, {
+    method: 'POST',
+    url: '/v1/namespaces/:ns/plan',
+    role: 'viewer',
+    tag,
+    summary: 'The plan for targets under the namespace config, as `pogo schedule` shows it',
+    returns: 'PlanPreview',
+    params: namespaceParams,
+    body: planBody,
+    handler: ({ params, body: { targets, ...options } }) => service.previewPlan(params.ns, targets, options),
+  });
+}
+
+function textOf(body: string | { readonly text: string }): string {
+  return typeof body === 'string' ? body : body.text;
+}

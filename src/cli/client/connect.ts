@@ -1,0 +1,31 @@
+// The connection options every client command has (`--server`, `--token`) and the API they lead to.
+import type { Command } from 'commander';
+import { ApiClient } from './api-client.ts';
+import { PogoApi } from './pogo-api.ts';
+import type { ConnectionFlags, Profile, ProfileSources } from './profile.ts';
+import { DEFAULT_SERVER, processSources, resolveProfile } from './profile.ts';
+
+/** Add `--server` and `--token` to a client command. */
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--server <url>', `Pogo server URL (default: $POGO_SERVER, the profile, ${DEFAULT_SERVER})`)
+    .option('--token <token>', 'API token (default: $POGO_TOKEN, the profile; the flag shows in ps)');
+}
+
+/** The API of the server the flags, the environment or the profile file name. */
+export async function connect(
+  flags: ConnectionFlags,
+  sources: ProfileSources = processSources(),
+): Promise<PogoApi> {
+  const profile = await resolveProfile(flags, sources);
+  const hints = { API_UNAUTHORIZED: unauthorizedHint(profile) };
+  return new PogoApi(new ApiClient({ server: profile.server, token: profile.token, hints }));
+}
+
+/** What to do about a refused token, naming where this one came from (never the token itself). */
+export function unauthorizedHint(profile: Profile): string {
+  const where = `--token, POGO_TOKEN, or token: in ${profile.file}`;
+  return profile.tokenFrom === undefined
+    ? `no token was given: pass one with ${where}`
+    : `the server refused the token from ${profile.tokenFrom}; pass another with ${where}`;
+}

@@ -1,0 +1,157 @@
+// Starts the whole server: store, dispatcher (recovery), HTTP API, worker port, embedded worker; stops it in order.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { buildApi } from '../../api/index.ts';
+import type { Logger as PinoLogger } from 'pino';
+import type { Logger } from '../../dispatcher/index.ts';
+import {
+  Dispatcher,
+  ServerService,
+  connectInProcess,
+  startWorkerLinkServer,
+} from '../../dispatcher/index.ts';
+import { PogoError } from '../../model/index.ts';
+import type { Store } from '../../store/index.ts';
+import { openSqliteStore } from '../../store/index.ts';
+import type { Transport, Target } from '../../transport/index.ts';
+import { WorkerAgent } from '../../worker/index.ts';
+import { bootstrapAdmin, lockDataDir } from './data-dir.ts';
+import type { Bootstrap } from './data-dir.ts';
+
+/** Everything `pogo server` needs, validated (see compileServerOptions). */
+export interface CompiledServerOptions {
+  readonly listenHost: string;
+  readonly listenPort: number;
+  readonly dataDir: string;
+  /** `sqlite:PATH` (default DATA/pogo.db) or `postgres://…`. */
+  readonly store: string;
+  /** The worker port, or undefined when it is off (no TLS material and no --insecure-loopback). */
+  readonly workerListen?: { readonly host: string; readonly port: number } | undefined;
+  readonly workerTls?: { readonly ca: Buffer; readonly cert: Buffer; readonly key: Buffer } | undefined;
+  readonly insecureLoopback: boolean;
+  /** Embedded worker: its capacity and transport, or undefined with --no-worker. */
+  readonly embedded?:
+    | { readonly capacity: number; readonly transport: Transport; readonly targetOf: (h: string) => Target }
+    | undefined;
+  readonly workerGraceMs: number;
+  readonly name: string;
+  readonly log: Logger;
+  /** The API's request and error log (pino), or false. */
+  readonly apiLogger: PinoLogger | false;
+  /** Pogo's version, shown in the OpenAPI document. */
+  readonly version: string;
+}
+
+/** A running server. */
+export interface RunningServer {
+  readonly url: string;
+  readonly workerPort: number | undefined;
+  readonly bootstrap: Bootstrap | undefined;
+  readonly dispatcher: Dispatcher;
+  readonly store: Store;
+  /** Graceful stop: stop accepting requests, let the embedded worker finish (unless `force`), write, close. */
+  close(options?: { readonly force?: boolean }): Promise<void>;
+}
+
+/** Open the store for a `--store` value. */
+function openStore(spec: string): Store {
+  if (spec.startsWith('sqlite:')) return openSqliteStore(spec.slice('sqlite:'.length));
+  if (spec.startsWith('postgres://') || spec.startsWith('postgresql://')) {
+    throw new PogoError('SERVER_START_FAILED', 'the PostgreSQL store is not available in this version', {
+      hint: 'use the default SQLite store (--store sqlite:PATH)',
+    });
+  }
+  throw new PogoError('SERVER_START_FAILED', `--store: "${spec}" is neither sqlite:PATH nor postgres://…`);
+}
+
+/** Start the server; on any failure what was started is stopped again. */
+export async function runServer(o: CompiledServerOptions): Promise<RunningServer> {
+  const unlock = lockDataDir(o.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [unlock];
+  const undo = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+  };
+  try {
+    const store = openStore(o.store);
+    cleanups.push(() => store.close());
+    await store.migrate();
+    const dispatcher = new Dispatcher({
+      store,
+      name: o.name,
+      baseDir: o.dataDir,
+      workerGraceMs: o.workerGraceMs,
+      log: o.log,
+    });
+    cleanups.push(() => dispatcher.stop());
+    await dispatcher.start();
+    const service = new ServerService(store, dispatcher);
+    const app = await buildApi({ service, logger: o.apiLogger, version: o.version });
+    await app.listen({ host: o.listenHost, port: o.listenPort });
+    cleanups.push(() => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : o.listenPort;
+    const url = `http://${o.listenHost.includes(':') ? `[${o.listenHost}]` : o.listenHost}:${port}`;
+
+    let workerPort: number | undefined;
+    if (o.workerListen) {
+      const link = await startWorkerLinkServer({
+        host: o.workerListen.host,
+        port: o.workerListen.port,
+        ...(o.workerTls ? { tls: o.workerTls } : {}),
+        insecureLoopback: o.insecureLoopback,
+        handler: dispatcher,
+        dispatcherName: o.name,
+      });
+      workerPort = link.port;
+      cleanups.push(() => link.close());
+    }
+
+    let agent: WorkerAgent | undefined;
+    if (o.embedded) {
+      agent = new WorkerAgent({
+        name: `${o.name}/embedded`,
+        capacity: o.embedded.capacity,
+        transport: o.embedded.transport,
+        targetOf: o.embedded.targetOf,
+      });
+      const inProcess = connectInProcess(agent, dispatcher, { dispatcherName: o.name });
+      const a = agent;
+      const transport = o.embedded.transport;
+      cleanups.push(async () => {
+        inProcess.close();
+        await transport.close();
+      });
+      cleanups.push(() => a.stop({ force: true }));
+    }
+    const bootstrap = await bootstrapAdmin(store, o.dataDir, url, Date.now());
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      workerPort,
+      bootstrap,
+      dispatcher,
+      store,
+      close: (options) => {
+        closing ??= (async () => {
+          if (agent && !options?.force) await agent.stop({ timeoutMs: 600_000 });
+          await undo();
+        })();
+        return closing;
+      },
+    };
+  } catch (e: unknown) {
+    await undo();
+    throw e;
+  }
+}
+
+/** A dispatcher name: `pogo@HOST-RANDOM` (a lease owner must differ between incarnations on a shared store). */
+export function serverName(shared: boolean): string {
+  return shared ? `pogo@${hostname()}-${randomBytes(3).toString('hex')}` : `pogo@${hostname()}`;
+}
+
+/** The default SQLite store of a data directory. */
+export function defaultStore(dataDir: string): string {
+  return `sqlite:${join(dataDir, 'pogo.db')}`;
+}

@@ -1,0 +1,197 @@
+// `pogo server`: the API, the dispatcher, the worker port and an embedded worker in one process, until a signal.
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import pino from 'pino';
+import type { Logger } from '../../dispatcher/index.ts';
+import type { CommandContext } from '../context.ts';
+import { parseDurationFlag, usageError } from '../flags.ts';
+import { addTransportOptions, openTransport } from '../one-transport.ts';
+import type { OneFlags } from '../one-flags.ts';
+import { defaultDataDir } from './data-dir.ts';
+import type { CompiledServerOptions } from './run-server.ts';
+import { defaultStore, runServer, serverName } from './run-server.ts';
+
+/** Flags of `pogo server` as commander hands them over. */
+export interface ServerFlags {
+  readonly listen: string;
+  readonly data?: string;
+  readonly store?: string;
+  readonly workerListen: string;
+  readonly worker: boolean;
+  readonly capacity: string;
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly insecureLoopback?: boolean;
+  readonly workerGrace: string;
+  readonly name?: string;
+  readonly jsonLog?: boolean;
+  readonly transport: string;
+  readonly sshConfig?: string;
+  readonly user?: string;
+  readonly identity: string[];
+  readonly acceptNew?: boolean;
+  readonly connectRate: string;
+}
+
+/** Add `server` to the program. */
+export function registerServer(program: Command, ctx: CommandContext): Command {
+  const cmd = program
+    .command('server')
+    .summary('run the API, the dispatcher and an embedded worker (SQLite: the whole system)')
+    .description(
+      'Serve the HTTP API (REST /v1, SSE, OpenAPI, /metrics), drive jobs, accept workers on the worker port\n' +
+        '(mutual TLS with --ca/--cert/--key), and run an embedded worker unless --no-worker. State lives in\n' +
+        '--data (SQLite). Ctrl-C stops gracefully (running hosts finish); a second Ctrl-C stops at once.',
+    )
+    .option('--listen <host:port>', 'address of the HTTP API', '127.0.0.1:7657')
+    .option('--data <dir>', 'data directory (default ~/.local/share/pogo)')
+    .option('--store <url>', 'sqlite:PATH (default DATA/pogo.db) or postgres://…')
+    .option('--worker-listen <host:port>', 'address of the worker port', '127.0.0.1:7655')
+    .option('--no-worker', 'no embedded worker: only remote `pogo worker` processes run tasks')
+    .option('--capacity <n>', 'tasks the embedded worker runs at once', '200')
+    .option('--ca <file>', 'CA certificate that signs worker certificates (worker port, mutual TLS)')
+    .option('--cert <file>', 'this server’s certificate for the worker port')
+    .option('--key <file>', 'this server’s private key for the worker port')
+    .option('--insecure-loopback', 'accept workers without TLS, only when --worker-listen is on 127.0.0.1')
+    .option('--worker-grace <time>', 'how long a disconnected worker may take to come back', '60s')
+    .option('--name <name>', 'this dispatcher’s name (default pogo@HOSTNAME)')
+    .option('--json-log', 'log JSON lines (pino) instead of plain lines');
+  return addTransportOptions(cmd, 'embedded worker').action(async (flags: ServerFlags) => {
+    ctx.exitCode = await serve(flags, ctx);
+  });
+}
+
+async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
+  const options = await compileServerOptions(flags);
+  const server = await runServer(options);
+  const say = (line: string): void => ctx.io.out(`pogo server: ${line}\n`);
+  say(`API ${server.url} (OpenAPI at ${server.url}/v1/openapi.json; the web UI comes in a later version)`);
+  if (server.workerPort !== undefined && options.workerListen) {
+    const scheme = options.workerTls ? 'wss' : 'ws';
+    say(`worker port ${scheme}://${options.workerListen.host}:${server.workerPort}`);
+  } else {
+    say('worker port off (give --ca, --cert and --key, or --insecure-loopback on 127.0.0.1)');
+  }
+  say(`data ${options.dataDir}, store ${options.store}`);
+  if (options.embedded) say(`embedded worker: capacity ${options.embedded.capacity}`);
+  if (server.bootstrap) {
+    say(`first start: admin token in ${server.bootstrap.tokenFile}`);
+    if (server.bootstrap.profile) say(`client profile written to ${server.bootstrap.profile}`);
+  }
+  await new Promise<void>((done) => {
+    let signals = 0;
+    const onSignal = (name: string): void => {
+      signals++;
+      if (signals === 1) {
+        say(`${name}: stopping; running hosts finish (${name} again stops at once)`);
+        void server.close().then(done, done);
+      } else {
+        say(`${name} again: stopping now`);
+        void server.close({ force: true }).then(done, done);
+      }
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+  });
+  return 0;
+}
+
+/** Validate flags once; defaults in one place. */
+export async function compileServerOptions(flags: ServerFlags): Promise<CompiledServerOptions> {
+  const listen = hostPort('--listen', flags.listen);
+  const workerListen = hostPort('--worker-listen', flags.workerListen);
+  const dataDir = resolve(flags.data ?? defaultDataDir());
+  const capacity = Number(flags.capacity);
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 100_000) {
+    throw usageError(`--capacity: "${flags.capacity}" is not a whole number from 1 to 100000`);
+  }
+  const tlsFiles = [flags.ca, flags.cert, flags.key].filter((f) => f !== undefined);
+  if (tlsFiles.length > 0 && tlsFiles.length < 3) {
+    throw usageError('--ca, --cert and --key go together (the worker port uses mutual TLS)');
+  }
+  const workerTls =
+    flags.ca && flags.cert && flags.key
+      ? {
+          ca: await readPem('--ca', flags.ca),
+          cert: await readPem('--cert', flags.cert),
+          key: await readPem('--key', flags.key),
+        }
+      : undefined;
+  const graceMs = parseDurationFlag('--worker-grace', flags.workerGrace) ?? 60_000;
+  const store = flags.store ?? defaultStore(dataDir);
+  const embedded = flags.worker
+    ? { capacity, ...(await openTransport(embeddedTransportFlags(flags))) }
+    : undefined;
+  const log = makeLogger(flags.jsonLog === true);
+  // The API logs requests (JSON) with --json-log; otherwise only its warnings and errors.
+  const apiLogger = pino({ level: flags.jsonLog ? 'info' : 'warn' }, pino.destination(2));
+  return {
+    listenHost: listen.host,
+    listenPort: listen.port,
+    dataDir,
+    store,
+    workerListen: workerTls || flags.insecureLoopback ? workerListen : undefined,
+    workerTls,
+    insecureLoopback: flags.insecureLoopback === true,
+    embedded,
+    workerGraceMs: graceMs,
+    name: flags.name ?? serverName(store.startsWith('postgres')),
+    log,
+    apiLogger,
+    version: packageVersion(),
+  };
+}
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+  const v: unknown = (JSON.parse(text) as { version?: unknown }).version;
+  return typeof v === 'string' ? v : '0.0.0';
+}
+
+function embeddedTransportFlags(f: ServerFlags): OneFlags {
+  return {
+    transport: f.transport,
+    connectRate: f.connectRate,
+    identity: f.identity,
+    ...(f.sshConfig !== undefined ? { sshConfig: f.sshConfig } : {}),
+    ...(f.user !== undefined ? { user: f.user } : {}),
+    ...(f.acceptNew ? { acceptNew: true } : {}),
+  } as OneFlags;
+}
+
+function hostPort(flag: string, raw: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(raw.trim());
+  const port = Number(m?.[2]);
+  if (!m?.[1] || !Number.isInteger(port) || port > 65535) {
+    throw usageError(
+      `${flag}: "${raw}" is not HOST:PORT`,
+      `e.g. ${flag} 127.0.0.1:7657 (port 0: any free port)`,
+    );
+  }
+  return { host: m[1].replace(/^\[|\]$/g, ''), port };
+}
+
+async function readPem(flag: string, file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e: unknown) {
+    throw usageError(`${flag}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** Plain readable lines on stderr, or pino JSON with --json-log. */
+function makeLogger(json: boolean): Logger {
+  if (json) return pino({ base: { pid: process.pid } }, pino.destination(2));
+  const line =
+    (level: string) =>
+    (obj: object, msg?: string): void => {
+      const fields = Object.entries(obj)
+        .map(([k, v]) => `${k}=${v instanceof Error ? v.message : String(v)}`)
+        .join(' ');
+      process.stderr.write(`${new Date().toISOString()} ${level} ${msg ?? ''} ${fields}\n`);
+    };
+  return { info: line('info'), warn: line('warn'), error: line('error'), debug: () => undefined };
+}

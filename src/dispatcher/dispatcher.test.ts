@@ -1,0 +1,200 @@
+// The dispatcher against a real SQLite file, with hand-driven worker channels: commit-before-send, acks, recovery, lost.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Actor } from '../model/index.ts';
+import type { Store } from '../store/index.ts';
+import { openSqliteStore } from '../store/index.ts';
+import type { DispatcherMessage, TaskMessage } from '../worker/index.ts';
+import { LINK_PROTOCOL_VERSION } from '../worker/index.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { ServerService } from './server-service.ts';
+import type { WorkerChannel } from './worker-channel.ts';
+
+const ADMIN: Actor = { user: 'alice', role: 'admin', remote: 'test' };
+const dirs: string[] = [];
+const opened: { dispatcher: Dispatcher; store: Store }[] = [];
+
+afterEach(async () => {
+  for (const o of opened.splice(0)) {
+    await o.dispatcher.stop();
+    await o.store.close();
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function system(path?: string, graceMs = 60_000) {
+  const dir = path ?? mkdtempSync(join(tmpdir(), 'pogo-dispatcher-'));
+  if (!path) dirs.push(dir);
+  const store = openSqliteStore(join(dir, 'pogo.db'));
+  await store.migrate();
+  const dispatcher = new Dispatcher({
+    store,
+    name: 'd1',
+    baseDir: dir,
+    workerGraceMs: graceMs,
+    commitDelayMs: 1,
+  });
+  await dispatcher.start();
+  opened.push({ dispatcher, store });
+  return { dir, store, dispatcher, service: new ServerService(store, dispatcher) };
+}
+
+/** A worker channel driven by the test: records what the dispatcher sends. */
+function channel(instance: string, capacity: number): WorkerChannel & { sent: DispatcherMessage[] } {
+  const sent: DispatcherMessage[] = [];
+  return {
+    instance,
+    name: instance,
+    capacity,
+    remote: 'test',
+    sent,
+    send: (m) => void sent.push(m),
+    close: () => undefined,
+  };
+}
+
+const tasks = (c: { sent: DispatcherMessage[] }): TaskMessage[] =>
+  c.sent.filter((m): m is TaskMessage => m.type === 'task');
+
+async function hello(
+  d: Dispatcher,
+  c: WorkerChannel,
+  held: { job: string; host: string; attempt: number; state: 'running' | 'finished' }[] = [],
+) {
+  return d.onHello(c, {
+    type: 'hello',
+    protocol: LINK_PROTOCOL_VERSION,
+    name: c.name,
+    instance: c.instance,
+    capacity: c.capacity,
+    version: 'test',
+    tasks: held,
+  });
+}
+
+function result(job: string, host: string, attempt: number, outcome: 'succeeded' | 'failed' = 'succeeded') {
+  return {
+    type: 'result' as const,
+    job,
+    host,
+    attempt,
+    outcome,
+    exitCode: outcome === 'succeeded' ? 0 : 1,
+    signal: null,
+    startedAt: 1,
+    endedAt: 2,
+    attempts: 1,
+    message: outcome === 'succeeded' ? 'ok' : 'exit 1',
+    truncated: false,
+    chunks: 0,
+  };
+}
+
+const settle = (ms = 60): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('Dispatcher', () => {
+  it('hands out no more tasks than the worker’s capacity, each only after its running row is stored', async () => {
+    const { dispatcher, service, store } = await system();
+    const w = channel('w-aaaaaaaa', 3);
+    await hello(dispatcher, w);
+    const job = await service.submitJob({ targets: 'h[1-10]', command: 'true' }, ADMIN);
+    await settle();
+    const sent = tasks(w);
+    expect(sent.map((t) => t.host)).toEqual(['h1', 'h2', 'h3']);
+    for (const t of sent) {
+      const row = await store.getHost(job.id, t.host);
+      expect(row).toMatchObject({ state: 'running', attempt: 1, worker: 'w-aaaaaaaa' });
+    }
+    dispatcher.onResult(w, result(job.id, 'h1', 1));
+    await settle();
+    expect(tasks(w).map((t) => t.host)).toEqual(['h1', 'h2', 'h3', 'h4']);
+    expect(w.sent.filter((m) => m.type === 'ack')).toHaveLength(1);
+  });
+
+  it('a resent result is acknowledged again but counted once', async () => {
+    const { dispatcher, service } = await system();
+    const w = channel('w-bbbbbbbb', 5);
+    await hello(dispatcher, w);
+    const job = await service.submitJob({ targets: 'h[1-2]', command: 'true' }, ADMIN);
+    await settle();
+    dispatcher.onResult(w, result(job.id, 'h1', 1, 'failed'));
+    dispatcher.onResult(w, result(job.id, 'h1', 1, 'failed'));
+    dispatcher.onResult(w, result(job.id, 'h2', 1));
+    await settle();
+    const view = await service.getJob(job.id);
+    expect(view.counts).toMatchObject({ failed: 1, succeeded: 1 });
+    expect(view.state).toBe('failed');
+    expect(w.sent.filter((m) => m.type === 'ack')).toHaveLength(3);
+  });
+
+  it('after a crash, a new dispatcher takes the job up: held tasks are awaited, unknown ones sent again, nothing twice', async () => {
+    const first = await system();
+    const w = channel('w-cccccccc', 4);
+    await hello(first.dispatcher, w);
+    const job = await first.service.submitJob({ targets: 'h[1-6]', command: 'true' }, ADMIN);
+    await settle();
+    expect(tasks(w).map((t) => t.host)).toEqual(['h1', 'h2', 'h3', 'h4']);
+    first.dispatcher.onResult(w, result(job.id, 'h1', 1));
+    await settle();
+    // Crash: the first dispatcher is dropped without stopping; its store stays.
+    opened.splice(
+      opened.findIndex((o) => o.dispatcher === first.dispatcher),
+      1,
+    );
+    await first.store.close();
+    const second = await system(first.dir);
+    const back = channel('w-cccccccc', 4);
+    // The worker finished h2, still runs h3, and never got h4 and h5 (sent, but lost in the crash).
+    await hello(second.dispatcher, back, [
+      { job: job.id, host: 'h2', attempt: 1, state: 'finished' },
+      { job: job.id, host: 'h3', attempt: 1, state: 'running' },
+    ]);
+    await settle();
+    second.dispatcher.onResult(back, result(job.id, 'h2', 1));
+    await settle();
+    const resent = tasks(back).map((t) => `${t.host}#${t.attempt}`);
+    expect(resent).toContain('h4#1'); // never received: sent again, same attempt
+    expect(resent).toContain('h5#1');
+    expect(resent).not.toContain('h2#1');
+    expect(resent).not.toContain('h3#1');
+    const events = await second.store.readEvents(job.id, 0, 1000);
+    expect(events.filter((e) => e.type === 'host:requeued').map((e) => ('host' in e ? e.host : ''))).toEqual([
+      'h4',
+      'h5',
+    ]);
+    for (const t of tasks(back)) second.dispatcher.onResult(back, result(job.id, t.host, t.attempt));
+    second.dispatcher.onResult(back, result(job.id, 'h3', 1));
+    await settle(100);
+    for (const t of tasks(back)) second.dispatcher.onResult(back, result(job.id, t.host, t.attempt));
+    await settle(100);
+    const end = await second.service.getJob(job.id);
+    expect(end.state).toBe('succeeded');
+    const started = events.filter((e) => e.type === 'host:started').length;
+    expect(started).toBeLessThanOrEqual(6);
+    const hosts = await second.store.allHosts(job.id);
+    expect(hosts.every((h) => h.attempt === 1 && h.state === 'succeeded')).toBe(true);
+  });
+
+  it('a worker that does not come back within the grace period leaves its hosts lost, not re-run', async () => {
+    const { dispatcher, service } = await system(undefined, 200);
+    const w = channel('w-dddddddd', 2);
+    await hello(dispatcher, w);
+    const job = await service.submitJob({ targets: 'h[1-3]', command: 'true' }, ADMIN);
+    await settle();
+    dispatcher.onDisconnect(w, 'gone');
+    await settle(400);
+    const w2 = channel('w-eeeeeeee', 5);
+    await hello(dispatcher, w2);
+    await settle();
+    expect(tasks(w2).map((t) => t.host)).toEqual(['h3']);
+    dispatcher.onResult(w2, result(job.id, 'h3', 1));
+    await settle();
+    const end = await service.getJob(job.id);
+    expect(end.counts).toMatchObject({ lost: 2, succeeded: 1 });
+    expect(end.state).toBe('failed');
+    const h1 = await service.getHost(job.id, 'h1');
+    expect(h1.message).toMatch(/worker w-dddddddd did not come back within 0s/);
+  });
+});

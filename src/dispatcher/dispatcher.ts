@@ -1,0 +1,522 @@
+// The dispatcher: drives every live job with the engine, hands tasks to workers within their capacity, records all.
+import { ConstraintLedger, Rollout } from '../engine/index.ts';
+import type { Plan } from '../engine/index.ts';
+import type { HostOutcome, JobRecord, WorkerInfo } from '../model/index.ts';
+import { PogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
+import type { Store } from '../store/index.ts';
+import type { HelloMessage, OutputMessage, ResultMessage, TaskKey, WelcomeMessage } from '../worker/index.ts';
+import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
+import { ConfigCache } from './config-cache.ts';
+import { EventHub } from './event-hub.ts';
+import type { HostDetail } from './job-driver.ts';
+import { JobDriver } from './job-driver.ts';
+import { rebuildPlan } from './job-plan.ts';
+import type { Logger } from './logger.ts';
+import { silentLogger } from './logger.ts';
+import { DispatcherMetrics } from './metrics.ts';
+import { ProgressWriter } from './progress-writer.ts';
+import type { TaskRef, WorkerSlot } from './task-board.ts';
+import { TaskBoard } from './task-board.ts';
+import type { WorkerChannel, WorkerChannelHandler } from './worker-channel.ts';
+
+export interface DispatcherOptions {
+  readonly store: Store;
+  /** This dispatcher's name: lease owner and the `dispatcher` of welcomes. */
+  readonly name: string;
+  /** Where external tag sources of namespace configs run. */
+  readonly baseDir: string;
+  /** How long a disconnected worker may take to come back before its hosts are `lost` (default 60 s). */
+  readonly workerGraceMs?: number;
+  readonly heartbeatMs?: number;
+  readonly leaseTtlMs?: number;
+  /** Group-commit delay of store writes (default 5 ms). */
+  readonly commitDelayMs?: number;
+  readonly log?: Logger;
+  readonly now?: () => number;
+}
+
+/** Per-host output kept beyond the task's own cap before the dispatcher drops chunks (worker bug or hostile worker). */
+const OUTPUT_SLACK = 64 * 1024;
+
+/**
+ * Owns live jobs (by lease), the namespace ledgers they share, and the task board. Every change is written
+ * through the group-committing ProgressWriter; a task goes to a worker only after its "running" row is
+ * durable, and a result is acknowledged only after it is stored, so a crash of either side never runs a
+ * command twice.
+ */
+export class Dispatcher implements WorkerChannelHandler {
+  readonly hub: EventHub;
+  readonly board = new TaskBoard();
+  readonly writer: ProgressWriter;
+  readonly configs: ConfigCache;
+  readonly metrics = new DispatcherMetrics();
+  private readonly drivers = new Map<string, JobDriver>();
+  private readonly ledgers = new Map<string, ConstraintLedger>();
+  private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  private readonly outputBytes = new Map<string, number>();
+  private readonly store: Store;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly graceMs: number;
+  private readonly leaseTtlMs: number;
+  private pumpQueued = false;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private ready = false;
+  private stopped = false;
+  private rr = 0;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.store = options.store;
+    this.log = options.log ?? silentLogger;
+    this.now = options.now ?? Date.now;
+    this.graceMs = options.workerGraceMs ?? 60_000;
+    this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    this.hub = new EventHub(options.store);
+    this.configs = new ConfigCache({ store: options.store, baseDir: options.baseDir });
+    this.writer = new ProgressWriter({
+      store: options.store,
+      epochOf: (id) => this.drivers.get(id)?.epoch ?? 0,
+      ...(options.commitDelayMs !== undefined ? { delayMs: options.commitDelayMs } : {}),
+      onCommit: (ms, rows) => this.metrics.commit(ms, rows),
+    });
+  }
+
+  get isReady(): boolean {
+    return this.ready && !this.stopped;
+  }
+
+  /** Take up every pending or running job in the store (after a restart: reconcile with workers). */
+  async start(): Promise<void> {
+    for (const record of await this.store.activeJobs()) {
+      try {
+        await this.adopt(record);
+      } catch (e: unknown) {
+        this.log.error({ err: e, job: record.id }, 'cannot take up job');
+      }
+    }
+    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(1000, this.leaseTtlMs / 3));
+    this.ready = true;
+    this.schedulePump();
+  }
+
+  /** Stop driving: write what is queued, release leases. Workers keep their tasks and report to the next dispatcher. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.leaseTimer);
+    for (const t of this.deadlines.values()) clearTimeout(t);
+    for (const w of this.board.all()) clearTimeout(w.graceTimer);
+    await this.writer.flush().catch((e: unknown) => this.log.error({ err: e }, 'last write failed'));
+    for (const d of this.drivers.values()) {
+      await this.store.releaseLease(d.id, this.options.name, d.epoch).catch(() => undefined);
+    }
+  }
+
+  // ---- jobs ----------------------------------------------------------------------------------------
+
+  /** Start driving a job just created in the store. */
+  async launch(record: JobRecord, plan: Plan): Promise<void> {
+    const lease = await this.store.acquireLease(record.id, this.options.name, this.leaseTtlMs, this.now());
+    if (!lease) throw new PogoError('LEASE_LOST', `job ${record.id} is driven by another dispatcher`);
+    const d = this.makeDriver(record, plan, lease.epoch, 0, new Map());
+    d.note({ type: 'job:submitted', t: record.createdAt, by: record.user });
+    d.rollout.start(this.now());
+    this.settle(d);
+    this.schedulePump();
+    await this.writer.flush();
+  }
+
+  /** The driver of a job, taking it up from the store when no dispatcher holds it (a finished job). */
+  async driverFor(jobId: string): Promise<JobDriver> {
+    const live = this.drivers.get(jobId);
+    if (live) return live;
+    const record = await this.store.getJob(jobId);
+    const d = await this.adopt(record);
+    if (!d) throw new PogoError('LEASE_LOST', `job ${jobId} is driven by another dispatcher`);
+    return d;
+  }
+
+  /** The live driver, if this dispatcher holds the job. */
+  liveDriver(jobId: string): JobDriver | undefined {
+    return this.drivers.get(jobId);
+  }
+
+  /** Run an operator action on a job's rollout, write it, and let hosts start. */
+  async operate(jobId: string, action: (d: JobDriver, now: number) => void): Promise<JobDriver> {
+    const d = await this.driverFor(jobId);
+    action(d, this.now());
+    this.settle(d);
+    this.schedulePump();
+    await this.writer.flush();
+    return d;
+  }
+
+  /** Halt a job; with `kill`, running tasks are cancelled too. */
+  async halt(jobId: string, by: string, kill: boolean): Promise<JobDriver> {
+    return this.operate(jobId, (d, now) => {
+      const state = d.rollout.jobStateNow;
+      if (isTerminalJobState(state) || (d.rollout.draining && !kill)) {
+        throw new PogoError(
+          'JOB_BAD_STATE',
+          `job ${d.id} is ${d.rollout.draining ? 'already halting' : state}`,
+          {
+            hint: state === 'halted' ? 'resume it with pogo resume' : 'there is nothing to halt',
+          },
+        );
+      }
+      d.note({ type: 'job:halt-requested', t: now, by, kill });
+      d.rollout.halt(now, `halted by ${by}`);
+      if (kill) for (const ref of this.board.tasksOfJob(d.id)) this.cancel(ref, 'killed');
+    });
+  }
+
+  workers(): WorkerInfo[] {
+    return this.board.list();
+  }
+
+  liveJobCount(): number {
+    return this.drivers.size;
+  }
+
+  // ---- worker link ---------------------------------------------------------------------------------
+
+  async onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage> {
+    if (!this.isReady) throw new PogoError('WORKER_CONNECT_FAILED', 'the dispatcher is starting; try again');
+    const w = this.board.connect(channel, this.now());
+    const held = new Set(hello.tasks.map((t) => taskKeyString(t)));
+    const outputAcked: WelcomeMessage['outputAcked'] = [];
+    for (const t of hello.tasks) {
+      const seq = await this.store.lastOutputSeq(t.job, t.host, t.attempt);
+      outputAcked.push({ job: t.job, host: t.host, attempt: t.attempt, seq });
+    }
+    // Tasks handed to this worker that it does not hold never reached it: hand them out again.
+    for (const ref of this.board.tasksOf(w.instance)) {
+      if (held.has(ref.key)) continue;
+      if (ref.sent) this.requeue(ref, `worker ${w.name} reconnected without it`);
+      else setImmediate(() => this.trySend(ref));
+    }
+    this.log.info({ worker: w.name, instance: w.instance, remote: channel.remote }, 'worker connected');
+    this.schedulePump();
+    return {
+      type: 'welcome',
+      protocol: LINK_PROTOCOL_VERSION,
+      dispatcher: this.options.name,
+      heartbeatMs: this.options.heartbeatMs ?? 5000,
+      outputAcked,
+    };
+  }
+
+  onSeen(channel: WorkerChannel): void {
+    const w = this.board.worker(channel.instance);
+    if (w) w.lastSeenAt = this.now();
+  }
+
+  onOutput(channel: WorkerChannel, m: OutputMessage): void {
+    const d = this.drivers.get(m.job);
+    const ack = (): void =>
+      channel.send({ type: 'output-ack', job: m.job, host: m.host, attempt: m.attempt, seq: m.seq });
+    if (!d) return void this.writer.afterCommit(ack);
+    const data = Buffer.from(m.data, 'base64');
+    const key = taskKeyString(m);
+    const used = this.outputBytes.get(key) ?? 0;
+    if (used + data.length <= d.record.options.task.outputCapBytes + OUTPUT_SLACK) {
+      this.outputBytes.set(key, used + data.length);
+      this.writer.addOutput({
+        jobId: m.job,
+        host: m.host,
+        attempt: m.attempt,
+        seq: m.seq,
+        t: m.t,
+        stream: m.stream,
+        source: m.source,
+        data,
+      });
+    }
+    this.writer.afterCommit((err) => {
+      if (err === undefined) ack();
+    });
+  }
+
+  onResult(channel: WorkerChannel, m: ResultMessage): void {
+    const ack = (err?: unknown): void => {
+      if (err === undefined) channel.send({ type: 'ack', job: m.job, host: m.host, attempt: m.attempt });
+    };
+    const ref = this.board.task(m);
+    const d = this.drivers.get(m.job);
+    if (!ref || !d || d.rollout.hostState(m.host) !== 'running' || d.attemptOf(m.host) !== m.attempt) {
+      // Already recorded (a resend after a reconnect), or the host was given up as lost: just confirm.
+      return void this.writer.afterCommit(ack);
+    }
+    this.board.remove(ref);
+    this.outputBytes.delete(ref.key);
+    this.metrics.finished(m.outcome, (m.endedAt - m.startedAt) / 1000);
+    this.endHost(d, m.host, m.outcome, {
+      exitCode: m.exitCode,
+      signal: m.signal,
+      message: m.message,
+      errorCode: m.errorCode,
+      startedAt: m.startedAt,
+      endedAt: m.endedAt,
+      truncated: m.truncated,
+    });
+    this.writer.afterCommit(ack);
+  }
+
+  onDisconnect(channel: WorkerChannel, reason: string): void {
+    const w = this.board.disconnect(channel);
+    this.log.info({ worker: channel.name, reason }, 'worker disconnected');
+    if (w) this.armGrace(w);
+  }
+
+  // ---- internals -----------------------------------------------------------------------------------
+
+  private ledgerFor(namespace: string): ConstraintLedger {
+    let l = this.ledgers.get(namespace);
+    if (!l) {
+      l = new ConstraintLedger();
+      this.ledgers.set(namespace, l);
+    }
+    return l;
+  }
+
+  private makeDriver(
+    record: JobRecord,
+    plan: Plan,
+    epoch: number,
+    lastSeq: number,
+    attempts: Map<string, number>,
+  ): JobDriver {
+    const rollout = new Rollout(plan, this.ledgerFor(record.namespace), {
+      jobId: record.id,
+      maxFailures: parseLimit(record.options.maxFailures ?? undefined),
+      timeoutMs: record.options.jobTimeoutMs,
+    });
+    const d = new JobDriver({ record, rollout, epoch, lastSeq, attempts, writer: this.writer });
+    this.drivers.set(record.id, d);
+    return d;
+  }
+
+  /** Rebuild a stored job's driver and take over its running hosts (recovery, or an operation on a finished job). */
+  private async adopt(record: JobRecord): Promise<JobDriver | undefined> {
+    const now = this.now();
+    const lease = await this.store.acquireLease(record.id, this.options.name, this.leaseTtlMs, now);
+    if (!lease) return undefined;
+    const hosts = await this.store.allHosts(record.id);
+    const plan = await rebuildPlan(
+      record,
+      hosts.map((h) => h.host),
+      this.configs,
+    );
+    const attempts = new Map(hosts.map((h) => [h.host, h.attempt]));
+    const d = this.makeDriver(record, plan, lease.epoch, await this.store.lastEventSeq(record.id), attempts);
+    if (record.state === 'pending') {
+      d.rollout.start(now);
+    } else {
+      d.rollout.restore({
+        jobState: record.state,
+        reason: record.reason,
+        draining: record.state === 'running' && record.reason !== '' ? record.reason : undefined,
+        startedAt: record.startedAt,
+        hostStates: hosts.map((h) => h.state),
+      });
+    }
+    for (const h of hosts) {
+      if (h.state !== 'running') continue;
+      const key: TaskKey = { job: record.id, host: h.host, attempt: h.attempt };
+      const w = h.worker ? (this.board.worker(h.worker) ?? this.board.absent(h.worker, now)) : undefined;
+      if (!w) {
+        this.endHost(d, h.host, 'lost', lostDetail(now, 'no worker was recorded for it'));
+        continue;
+      }
+      const ref = this.board.assign(key, w, true);
+      ref.committed = true;
+      if (!w.channel) this.armGrace(w);
+    }
+    this.settle(d);
+    this.log.info({ job: record.id, state: record.state, epoch: lease.epoch }, 'job taken up');
+    return d;
+  }
+
+  /** A host ended: tell the engine, write it, let the next hosts start. */
+  private endHost(d: JobDriver, host: string, outcome: HostOutcome, detail: HostDetail): void {
+    d.finish(host, outcome, this.now(), detail);
+    this.settle(d);
+    this.schedulePump();
+  }
+
+  /** Write a driver's new events and row changes; publish them once committed; unload finished jobs. */
+  private settle(d: JobDriver): void {
+    d.drain((host) => this.board.task({ job: d.id, host, attempt: d.attemptOf(host) })?.worker ?? null);
+    const events = d.takePending();
+    this.armDeadline(d);
+    const terminal = isTerminalJobState(d.rollout.jobStateNow);
+    if (events.length === 0 && !terminal) return;
+    this.writer.afterCommit((err) => {
+      if (err !== undefined) return this.onStoreFailure(err);
+      if (events.length > 0) this.hub.publish(d.id, events);
+      if (isTerminalJobState(d.rollout.jobStateNow) && this.board.tasksOfJob(d.id).length === 0)
+        this.unload(d);
+    });
+  }
+
+  private unload(d: JobDriver): void {
+    if (this.drivers.get(d.id) !== d) return;
+    this.drivers.delete(d.id);
+    clearTimeout(this.deadlines.get(d.id));
+    this.deadlines.delete(d.id);
+    void this.store.releaseLease(d.id, this.options.name, d.epoch).catch(() => undefined);
+  }
+
+  private armDeadline(d: JobDriver): void {
+    const deadline = d.rollout.deadline;
+    clearTimeout(this.deadlines.get(d.id));
+    this.deadlines.delete(d.id);
+    if (deadline === undefined || d.rollout.jobStateNow !== 'running' || d.rollout.draining) return;
+    const t = setTimeout(
+      () => {
+        this.deadlines.delete(d.id);
+        d.rollout.tick(Math.max(this.now(), deadline));
+        this.settle(d);
+        this.schedulePump();
+      },
+      Math.max(0, deadline - this.now()),
+    );
+    this.deadlines.set(d.id, t);
+  }
+
+  schedulePump(): void {
+    if (this.pumpQueued || this.stopped) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** Ask every running job, in turn, for hosts to start within the free worker capacity. */
+  private pump(): void {
+    if (!this.ready || this.stopped) return;
+    let free = this.board.freeCapacity();
+    const live = [...this.drivers.values()].filter((d) => d.rollout.jobStateNow === 'running');
+    if (live.length === 0) return;
+    const now = this.now();
+    const first = this.rr++ % live.length;
+    for (let i = 0; i < live.length && free > 0; i++) {
+      const d = live[(first + i) % live.length] as JobDriver;
+      const started = d.next(now, free);
+      const refs: TaskRef[] = [];
+      for (const { host, attempt } of started) {
+        const w = this.board.pick() as WorkerSlot;
+        refs.push(this.board.assign({ job: d.id, host, attempt }, w));
+      }
+      free -= started.length;
+      this.metrics.hostStarts += started.length;
+      this.settle(d);
+      if (refs.length > 0) {
+        this.writer.afterCommit((err) => {
+          if (err !== undefined) return;
+          for (const ref of refs) {
+            ref.committed = true;
+            this.trySend(ref);
+          }
+        });
+      }
+    }
+  }
+
+  /** Send a task whose running row is committed to its worker, if connected. */
+  private trySend(ref: TaskRef): void {
+    if (ref.sent || !ref.committed) return;
+    const w = this.board.worker(ref.worker);
+    const d = this.drivers.get(ref.job);
+    if (!w?.channel || !d || this.board.task(ref) !== ref) return;
+    ref.sent = true;
+    w.channel.send({
+      type: 'task',
+      job: ref.job,
+      host: ref.host,
+      attempt: ref.attempt,
+      namespace: d.namespace,
+      spec: d.wireSpec,
+    });
+  }
+
+  /** Hand a task that never reached its worker out again (it did not run: safe to send once more). */
+  private requeue(ref: TaskRef, reason: string): void {
+    const d = this.drivers.get(ref.job);
+    if (!d) return;
+    ref.sent = false;
+    ref.committed = false;
+    d.note({ type: 'host:requeued', t: this.now(), host: ref.host, reason });
+    this.writer.updateHost({ jobId: ref.job, host: ref.host, worker: ref.worker });
+    this.settle(d);
+    this.writer.afterCommit((err) => {
+      if (err !== undefined) return;
+      ref.committed = true;
+      this.trySend(ref);
+    });
+  }
+
+  private cancel(ref: TaskRef, reason: 'killed' | 'timeout' | 'shutdown'): void {
+    const w = this.board.worker(ref.worker);
+    if (ref.sent && w?.channel) {
+      w.channel.send({ type: 'cancel', job: ref.job, host: ref.host, attempt: ref.attempt, reason });
+    }
+  }
+
+  private armGrace(w: WorkerSlot): void {
+    clearTimeout(w.graceTimer);
+    w.graceTimer = setTimeout(() => this.expire(w.instance), this.graceMs);
+  }
+
+  /** A worker did not come back in time: what it ran is `lost` (never re-run); what it never got goes elsewhere. */
+  private expire(instance: string): void {
+    const w = this.board.worker(instance);
+    if (!w || w.channel) return;
+    const now = this.now();
+    for (const ref of this.board.tasksOf(instance)) {
+      const d = this.drivers.get(ref.job);
+      if (!ref.sent) {
+        const other = this.board.pick();
+        if (other && d) {
+          this.board.move(ref, other);
+          this.requeue(ref, `worker ${w.name} is gone; it never got the task`);
+          continue;
+        }
+      }
+      this.board.remove(ref);
+      if (d && d.rollout.hostState(ref.host) === 'running' && d.attemptOf(ref.host) === ref.attempt) {
+        const secs = Math.round(this.graceMs / 1000);
+        this.metrics.finished('lost', undefined);
+        this.endHost(
+          d,
+          ref.host,
+          'lost',
+          lostDetail(now, `worker ${w.name} did not come back within ${secs}s`),
+        );
+      }
+    }
+    this.board.drop(instance);
+    this.log.warn({ worker: w.name, instance }, 'worker gone: its running hosts are lost');
+  }
+
+  private async renewLeases(): Promise<void> {
+    for (const d of [...this.drivers.values()]) {
+      const lease = await this.store
+        .acquireLease(d.id, this.options.name, this.leaseTtlMs, this.now())
+        .catch(() => undefined);
+      if (!lease || lease.epoch !== d.epoch) {
+        this.log.error({ job: d.id }, 'lease lost: another dispatcher drives the job now');
+        this.drivers.delete(d.id);
+      }
+    }
+  }
+
+  private onStoreFailure(err: unknown): void {
+    this.log.error({ err }, 'store write failed');
+  }
+}
+
+function lostDetail(now: number, why: string): HostDetail {
+  return { exitCode: null, signal: null, message: `lost: ${why}`, endedAt: now, truncated: false };
+}

@@ -1,0 +1,142 @@
+// Group commit: the dispatcher's writes gathered for a few milliseconds and committed as one store transaction.
+import type { EventRecord } from '../model/index.ts';
+import type { HostUpdate, JobUpdate, OutputAppend, Store } from '../store/index.ts';
+
+/** Called once the batch holding what was queued before it is durable (or failed: `error`). */
+export type AfterCommit = (error?: unknown) => void;
+
+export interface ProgressWriterOptions {
+  readonly store: Store;
+  /** The lease epoch of a job, for fencing (every job written about must have one). */
+  readonly epochOf: (jobId: string) => number;
+  /** Longest a write waits for companions before it is committed (default 5 ms). */
+  readonly delayMs?: number;
+  /** Commit at once when this many rows are queued (default 20,000). */
+  readonly maxRows?: number;
+  /** Each commit's duration and size (for metrics). */
+  readonly onCommit?: (ms: number, rows: number) => void;
+}
+
+/**
+ * Collects job, host, event and output writes, merges updates to the same row, and commits them in one
+ * `recordProgress` call: a state change across thousands of hosts is one fsync, not thousands. Callers
+ * that must not act before their write is durable (handing a task to a worker, acking a result) pass an
+ * `afterCommit` callback. One commit runs at a time; writes queued meanwhile go into the next.
+ */
+export class ProgressWriter {
+  private jobs = new Map<string, JobUpdate>();
+  private hosts = new Map<string, HostUpdate>();
+  private events: EventRecord[] = [];
+  private output: OutputAppend[] = [];
+  private callbacks: AfterCommit[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> | undefined;
+  private readonly delayMs: number;
+  private readonly maxRows: number;
+
+  constructor(private readonly options: ProgressWriterOptions) {
+    this.delayMs = options.delayMs ?? 5;
+    this.maxRows = options.maxRows ?? 20_000;
+  }
+
+  /** Rows waiting for the next commit. */
+  get queued(): number {
+    return this.jobs.size + this.hosts.size + this.events.length + this.output.length;
+  }
+
+  updateJob(u: JobUpdate): void {
+    const prev = this.jobs.get(u.id);
+    this.jobs.set(u.id, prev ? { ...prev, ...u } : u);
+    this.schedule();
+  }
+
+  updateHost(u: HostUpdate): void {
+    const key = `${u.jobId}\u0000${u.host}`;
+    const prev = this.hosts.get(key);
+    this.hosts.set(key, prev ? { ...prev, ...u } : u);
+    this.schedule();
+  }
+
+  addEvent(e: EventRecord): void {
+    this.events.push(e);
+    this.schedule();
+  }
+
+  addOutput(o: OutputAppend): void {
+    this.output.push(o);
+    this.schedule();
+  }
+
+  /** Run `cb` once everything queued so far is committed. */
+  afterCommit(cb: AfterCommit): void {
+    this.callbacks.push(cb);
+    this.schedule();
+  }
+
+  /** Commit now and wait for it (and any commit already running). Rejects when the store refuses the batch. */
+  async flush(): Promise<void> {
+    while (this.committing) await this.committing.catch(() => undefined);
+    if (this.queued === 0 && this.callbacks.length === 0) return;
+    let failure: unknown;
+    let failed = false;
+    this.callbacks.push((e) => {
+      if (e !== undefined) {
+        failed = true;
+        failure = e;
+      }
+    });
+    await this.commit();
+    if (failed) throw failure;
+  }
+
+  private schedule(): void {
+    if (this.committing) return;
+    if (this.queued >= this.maxRows) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.commit();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.commit();
+    }, this.delayMs);
+  }
+
+  private commit(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const jobs = [...this.jobs.values()];
+    const hosts = [...this.hosts.values()];
+    const events = this.events;
+    const output = this.output;
+    const callbacks = this.callbacks;
+    this.jobs = new Map();
+    this.hosts = new Map();
+    this.events = [];
+    this.output = [];
+    this.callbacks = [];
+    const epochs = new Map<string, number>();
+    for (const r of [...jobs.map((j) => j.id), ...hosts.map((h) => h.jobId), ...events.map((e) => e.jobId)])
+      if (!epochs.has(r)) epochs.set(r, this.options.epochOf(r));
+    for (const o of output) if (!epochs.has(o.jobId)) epochs.set(o.jobId, this.options.epochOf(o.jobId));
+    const rows = jobs.length + hosts.length + events.length + output.length;
+    const started = performance.now();
+    const run = async (): Promise<void> => {
+      let error: unknown;
+      try {
+        if (rows > 0) await this.options.store.recordProgress({ epochs, jobs, hosts, events, output });
+        this.options.onCommit?.(performance.now() - started, rows);
+      } catch (e: unknown) {
+        error = e ?? new Error('commit failed');
+      }
+      for (const cb of callbacks) cb(error);
+    };
+    const p = run().finally(() => {
+      this.committing = undefined;
+      if (this.queued > 0 || this.callbacks.length > 0) this.schedule();
+    });
+    this.committing = p;
+    return p;
+  }
+}

@@ -1,0 +1,344 @@
+// PogoService of `pogo server`: checks requests, builds plans, writes jobs and audit, and asks the dispatcher to act.
+import { randomBytes } from 'node:crypto';
+import { resolveTargets } from '../config/index.ts';
+import type {
+  Actor,
+  AuditRecord,
+  EventRecord,
+  HostRecord,
+  JobOptions,
+  JobRecord,
+  JobView,
+  NamespaceConfig,
+  NamespaceVersion,
+  Page,
+  PlanPreview,
+  SubmitJobRequest,
+  WorkerInfo,
+} from '../model/index.ts';
+import { PogoError, isPogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
+import { hashToken } from '../security/index.ts';
+import type { HostFilter, JobFilter, OutputPage, OutputRange, Store } from '../store/index.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import { planFor } from './job-plan.ts';
+import { planPreview } from './plan-preview.ts';
+import type { NamespaceCheck, PogoService, Unsubscribe } from './service.ts';
+import { taskSpecOf } from './task-spec.ts';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** The service over a store and the dispatcher that drives its jobs. */
+export class ServerService implements PogoService {
+  constructor(
+    private readonly store: Store,
+    private readonly dispatcher: Dispatcher,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async authenticate(token: string, remote: string): Promise<Actor | undefined> {
+    const user = await this.store.userForToken(hashToken(token));
+    return user ? { user: user.name, role: user.role, remote } : undefined;
+  }
+
+  async submitJob(request: SubmitJobRequest, actor: Actor): Promise<JobRecord> {
+    const namespace = request.namespace ?? 'default';
+    checkName(namespace);
+    if (request.command.trim() === '' && !request.file) throw badRequest('the command is empty');
+    checkLimit('maxParallel', request.maxParallel, 1);
+    checkLimit('maxFailures', request.maxFailures, 0);
+    const { version, config } = await this.currentConfig(namespace);
+    const targets = await this.targetsOf(namespace, request.targets, config);
+    const plan = planFor(config, targets, { maxParallel: request.maxParallel, rollback: false });
+    const options: JobOptions = {
+      ...(request.maxParallel !== undefined ? { maxParallel: request.maxParallel } : {}),
+      ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
+      ...(request.jobTimeoutMs !== undefined ? { jobTimeoutMs: request.jobTimeoutMs } : {}),
+      task: taskSpecOf(request),
+    };
+    const record = await this.store.createJob({
+      id: newJobId(),
+      namespace,
+      user: actor.user,
+      command: request.command || `--file ${request.file?.name ?? ''}`,
+      targets: request.targets,
+      createdAt: this.now(),
+      configVersion: version ?? null,
+      options,
+      rollbackOf: null,
+      hosts: plan.hosts,
+    });
+    await this.audit(actor, 'job.submit', record.id, `${plan.hosts.length} hosts: ${record.command}`);
+    await this.dispatcher.launch(record, plan);
+    return this.store.getJob(record.id);
+  }
+
+  async getJob(ref: string, actor?: Actor): Promise<JobView> {
+    return this.view(await this.store.getJob(await this.resolve(ref, actor)));
+  }
+
+  listJobs(filter: JobFilter): Promise<Page<JobRecord>> {
+    return this.store.findJobs(filter);
+  }
+
+  async listHosts(ref: string, filter: HostFilter): Promise<Page<HostRecord>> {
+    return this.store.listHosts(await this.store.resolveJobId(ref), filter);
+  }
+
+  async getHost(ref: string, host: string): Promise<HostRecord> {
+    return this.store.getHost(await this.store.resolveJobId(ref), host);
+  }
+
+  hostHistory(host: string, limit?: number): Promise<readonly HostRecord[]> {
+    return this.store.hostHistory(host, limit);
+  }
+
+  async readOutput(ref: string, host: string, range: OutputRange): Promise<OutputPage> {
+    return this.store.readOutput(await this.store.resolveJobId(ref), host, range);
+  }
+
+  async readEvents(ref: string, afterSeq: number, limit?: number): Promise<readonly EventRecord[]> {
+    return this.store.readEvents(await this.store.resolveJobId(ref), afterSeq, limit);
+  }
+
+  async subscribe(
+    jobId: string,
+    afterSeq: number,
+    listener: (event: EventRecord) => void,
+    onEnd?: () => void,
+  ): Promise<Unsubscribe> {
+    const id = await this.store.resolveJobId(jobId);
+    const unsubscribe = await this.dispatcher.hub.subscribe(id, afterSeq, listener, onEnd);
+    // A finished job whose events the caller already has: nothing more will come.
+    const job = await this.store.getJob(id);
+    const ended = isTerminalJobState(job.state) && !this.dispatcher.liveDriver(id);
+    if (ended && afterSeq >= (await this.store.lastEventSeq(id))) onEnd?.();
+    return unsubscribe;
+  }
+
+  async halt(ref: string, actor: Actor, options?: { readonly kill?: boolean }): Promise<JobView> {
+    const id = await this.resolve(ref, actor);
+    const kill = options?.kill === true;
+    await this.dispatcher.halt(id, actor.user, kill);
+    await this.audit(actor, 'job.halt', id, kill ? 'kill running commands' : 'drain');
+    return this.getJob(id);
+  }
+
+  async resume(ref: string, actor: Actor): Promise<JobView> {
+    const id = await this.resolve(ref, actor);
+    await this.dispatcher.operate(id, (d, now) => d.rollout.resume(now, actor.user));
+    await this.audit(actor, 'job.resume', id, '');
+    return this.getJob(id);
+  }
+
+  async retry(ref: string, hosts: readonly string[], actor: Actor): Promise<JobView> {
+    const id = await this.resolve(ref, actor);
+    await this.dispatcher.operate(id, (d, now) => d.rollout.retry(hosts, now, actor.user));
+    await this.audit(actor, 'job.retry', id, hosts.join(','));
+    return this.getJob(id);
+  }
+
+  async skip(ref: string, hosts: readonly string[], actor: Actor): Promise<JobView> {
+    const id = await this.resolve(ref, actor);
+    await this.dispatcher.operate(id, (d, now) => d.rollout.skip(hosts, now, actor.user));
+    await this.audit(actor, 'job.skip', id, hosts.join(','));
+    return this.getJob(id);
+  }
+
+  async rollback(ref: string, command: string, actor: Actor): Promise<JobRecord> {
+    const original = await this.store.getJob(await this.resolve(ref, actor));
+    if (command.trim() === '') throw badRequest('the rollback command is empty');
+    const done = (await this.store.allHosts(original.id)).filter((h) => h.state === 'succeeded');
+    if (done.length === 0) throw badRequest(`job ${original.id} has no succeeded host to roll back`);
+    const hosts = done.map((h) => h.host).reverse();
+    const config =
+      original.configVersion === null
+        ? undefined
+        : await this.dispatcher.configs.get(original.namespace, original.configVersion);
+    const plan = planFor(config, hosts, { maxParallel: original.options.maxParallel, rollback: true });
+    const { file: _file, ...task } = original.options.task;
+    void _file;
+    const record = await this.store.createJob({
+      id: newJobId(),
+      namespace: original.namespace,
+      user: actor.user,
+      command,
+      targets: `rollback of ${original.id}`,
+      createdAt: this.now(),
+      configVersion: original.configVersion,
+      options: { ...original.options, task: { ...task, command } },
+      rollbackOf: original.id,
+      hosts: plan.hosts,
+    });
+    await this.audit(actor, 'job.rollback', original.id, `${record.id}: ${command}`);
+    await this.dispatcher.launch(record, plan);
+    return this.store.getJob(record.id);
+  }
+
+  async putNamespace(namespace: string, text: string, actor: Actor): Promise<NamespaceVersion> {
+    checkName(namespace);
+    await this.dispatcher.configs.parse(namespace, 'new', text);
+    const v = await this.store.putNamespace(namespace, text, actor.user, this.now());
+    await this.audit(actor, 'namespace.push', namespace, `version ${v.version}`);
+    return v;
+  }
+
+  async checkNamespace(namespace: string, text: string): Promise<NamespaceCheck> {
+    try {
+      checkName(namespace);
+      const c = await this.dispatcher.configs.parse(namespace, 'new', text);
+      return {
+        ok: true,
+        hosts: c.hosts.length,
+        tags: c.tags.size,
+        groups: c.groups.length,
+        chains: c.chains.length,
+      };
+    } catch (e: unknown) {
+      if (!isPogoError(e)) throw e;
+      return {
+        ok: false,
+        code: e.code,
+        message: e.message,
+        ...(e.position ? { line: e.position.line, column: e.position.column } : {}),
+        ...(e.hint ? { hint: e.hint } : {}),
+      };
+    }
+  }
+
+  getNamespace(namespace: string, version?: number): Promise<NamespaceVersion> {
+    return this.store.getNamespace(namespace, version);
+  }
+
+  listNamespaces(): Promise<readonly NamespaceVersion[]> {
+    return this.store.listNamespaces();
+  }
+
+  async previewPlan(
+    namespace: string,
+    targets: string,
+    options?: { readonly maxParallel?: string },
+  ): Promise<PlanPreview> {
+    checkLimit('maxParallel', options?.maxParallel, 1);
+    const { version, config } = await this.currentConfig(namespace);
+    const hosts = await this.targetsOf(namespace, targets, config);
+    const plan = planFor(config, hosts, { maxParallel: options?.maxParallel, rollback: false });
+    return planPreview(namespace, version ?? null, plan);
+  }
+
+  workers(): readonly WorkerInfo[] {
+    return this.dispatcher.workers();
+  }
+
+  readAudit(filter: {
+    readonly subject?: string;
+    readonly user?: string;
+    readonly limit?: number;
+  }): Promise<readonly AuditRecord[]> {
+    return this.store.readAudit(filter);
+  }
+
+  async metricsText(): Promise<string> {
+    const workers = this.dispatcher.workers();
+    return this.dispatcher.metrics.render({
+      jobsByState: await this.store.countJobsByState(),
+      workers: workers.length,
+      workerCapacity: workers.reduce((n, w) => n + w.capacity, 0),
+      tasksRunning: workers.reduce((n, w) => n + w.running, 0),
+      liveJobs: this.dispatcher.liveJobCount(),
+    });
+  }
+
+  async readiness(): Promise<{ readonly ready: boolean; readonly reason?: string }> {
+    if (!this.dispatcher.isReady) return { ready: false, reason: 'the dispatcher is taking up jobs' };
+    try {
+      await this.store.lastEventSeq('');
+      return { ready: true };
+    } catch (e: unknown) {
+      return { ready: false, reason: `the store does not answer: ${(e as Error).message}` };
+    }
+  }
+
+  /** A job id from a reference; `last` is the caller's newest job. */
+  private resolve(ref: string, actor: Actor | undefined): Promise<string> {
+    return this.store.resolveJobId(ref, ref === 'last' ? actor?.user : undefined);
+  }
+
+  private view(record: JobRecord): JobView {
+    const d = this.dispatcher.liveDriver(record.id);
+    if (!d) return { ...record, live: false, draining: false, blocking: [] };
+    return {
+      ...record,
+      counts: d.rollout.hostCounts(),
+      live: true,
+      draining: d.rollout.draining,
+      blocking: d.rollout.blockingGroups(),
+    };
+  }
+
+  /** Resolve a target expression; `$tag` without a config names the namespace and how to give it one. */
+  private async targetsOf(
+    namespace: string,
+    expr: string,
+    config: NamespaceConfig | undefined,
+  ): Promise<string[]> {
+    if (/(^|[,&!])\s*@/.test(expr)) {
+      throw badRequest('@file targets are read by the client: expand them before submitting');
+    }
+    if (!config && expr.includes('$')) {
+      throw new PogoError(
+        'JOB_BAD_REQUEST',
+        `namespace ${namespace} has no config, so "${expr}" cannot name tags`,
+        {
+          hint: `push one with: pogo config push ${namespace} FILE`,
+        },
+      );
+    }
+    return resolveTargets(expr, { ...(config ? { config } : {}) });
+  }
+
+  private async currentConfig(
+    namespace: string,
+  ): Promise<{ version: number | undefined; config: NamespaceConfig | undefined }> {
+    try {
+      const v = await this.store.getNamespace(namespace);
+      return { version: v.version, config: await this.dispatcher.configs.get(namespace, v.version) };
+    } catch (e: unknown) {
+      if (isPogoError(e, 'STORE_NOT_FOUND')) return { version: undefined, config: undefined };
+      throw e;
+    }
+  }
+
+  private audit(actor: Actor, action: string, subject: string, detail: string): Promise<void> {
+    return this.store.appendAudit({
+      t: this.now(),
+      user: actor.user,
+      action,
+      subject,
+      detail,
+      remote: actor.remote,
+    });
+  }
+}
+
+/** 12 hex characters: short enough to type, random enough that prefixes are unique in practice. */
+export function newJobId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+function badRequest(message: string): PogoError {
+  return new PogoError('JOB_BAD_REQUEST', message);
+}
+
+function checkName(namespace: string): void {
+  if (!NAME.test(namespace)) {
+    throw badRequest(`namespace "${namespace}" is not a valid name (letters, digits, _ . -; at most 128)`);
+  }
+}
+
+function checkLimit(field: string, value: string | undefined, min: number): void {
+  if (value === undefined) return;
+  const spec = parseLimit(value);
+  if (!spec || (spec.kind === 'count' && spec.value < min) || (spec.kind === 'percent' && spec.value <= 0)) {
+    throw badRequest(`${field}: "${value}" is not N or N% (N ≥ ${min})`);
+  }
+}

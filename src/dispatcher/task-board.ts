@@ -1,0 +1,194 @@
+// Which worker runs which task: connected workers, their capacity, the tasks handed to each, and absent workers.
+import type { WorkerInfo } from '../model/index.ts';
+import type { TaskKey } from '../worker/index.ts';
+import { taskKeyString } from '../worker/index.ts';
+import type { WorkerChannel } from './worker-channel.ts';
+
+/** A task handed (or about to be handed) to a worker. */
+export interface TaskRef extends TaskKey {
+  readonly key: string;
+  /** The worker instance it belongs to. */
+  worker: string;
+  /** Its "running" row (with this worker) is durable: only then may the task message go out. */
+  committed: boolean;
+  /** The task message went out. */
+  sent: boolean;
+}
+
+/** A worker instance, connected or gone (kept while it still owns tasks, until its grace period ends). */
+export interface WorkerSlot {
+  readonly instance: string;
+  readonly name: string;
+  capacity: number;
+  channel: WorkerChannel | undefined;
+  readonly tasks: Set<string>;
+  connectedAt: number;
+  lastSeenAt: number;
+  remote: string;
+  graceTimer: NodeJS.Timeout | undefined;
+}
+
+/** Bookkeeping only: no I/O, no timers of its own (the dispatcher sets grace timers on slots). */
+export class TaskBoard {
+  private readonly workers = new Map<string, WorkerSlot>();
+  private readonly tasks = new Map<string, TaskRef>();
+
+  /** Free capacity over connected workers. */
+  freeCapacity(): number {
+    let n = 0;
+    for (const w of this.workers.values()) if (w.channel) n += Math.max(0, w.capacity - w.tasks.size);
+    return n;
+  }
+
+  /** The connected worker with the most free capacity (ties: first connected). */
+  pick(): WorkerSlot | undefined {
+    let best: WorkerSlot | undefined;
+    let bestFree = 0;
+    for (const w of this.workers.values()) {
+      if (!w.channel) continue;
+      const free = w.capacity - w.tasks.size;
+      if (free > bestFree) {
+        best = w;
+        bestFree = free;
+      }
+    }
+    return best;
+  }
+
+  worker(instance: string): WorkerSlot | undefined {
+    return this.workers.get(instance);
+  }
+
+  /** A worker said hello: a new slot, or the known instance back again. */
+  connect(channel: WorkerChannel, now: number): WorkerSlot {
+    let w = this.workers.get(channel.instance);
+    if (!w) {
+      w = {
+        instance: channel.instance,
+        name: channel.name,
+        capacity: channel.capacity,
+        channel,
+        tasks: new Set(),
+        connectedAt: now,
+        lastSeenAt: now,
+        remote: channel.remote,
+        graceTimer: undefined,
+      };
+      this.workers.set(channel.instance, w);
+    }
+    clearTimeout(w.graceTimer);
+    w.graceTimer = undefined;
+    w.channel = channel;
+    w.capacity = channel.capacity;
+    w.remote = channel.remote;
+    w.connectedAt = now;
+    w.lastSeenAt = now;
+    return w;
+  }
+
+  /** A worker known only from the store (recovery): absent until it says hello. */
+  absent(instance: string, now: number): WorkerSlot {
+    let w = this.workers.get(instance);
+    if (!w) {
+      w = {
+        instance,
+        name: instance,
+        capacity: 0,
+        channel: undefined,
+        tasks: new Set(),
+        connectedAt: now,
+        lastSeenAt: now,
+        remote: '',
+        graceTimer: undefined,
+      };
+      this.workers.set(instance, w);
+    }
+    return w;
+  }
+
+  /** The link closed; the slot stays while it owns tasks. Returns it when it does. */
+  disconnect(channel: WorkerChannel): WorkerSlot | undefined {
+    const w = this.workers.get(channel.instance);
+    if (!w || w.channel !== channel) return undefined;
+    w.channel = undefined;
+    if (w.tasks.size === 0) {
+      this.workers.delete(w.instance);
+      return undefined;
+    }
+    return w;
+  }
+
+  /** Forget an absent worker (its tasks were settled). */
+  drop(instance: string): void {
+    const w = this.workers.get(instance);
+    if (w && !w.channel && w.tasks.size === 0) {
+      clearTimeout(w.graceTimer);
+      this.workers.delete(instance);
+    }
+  }
+
+  assign(key: TaskKey, worker: WorkerSlot, sent = false): TaskRef {
+    const ref: TaskRef = {
+      job: key.job,
+      host: key.host,
+      attempt: key.attempt,
+      key: taskKeyString(key),
+      worker: worker.instance,
+      committed: sent,
+      sent,
+    };
+    this.tasks.set(ref.key, ref);
+    worker.tasks.add(ref.key);
+    return ref;
+  }
+
+  /** Hand an existing task to another worker. */
+  move(ref: TaskRef, to: WorkerSlot): void {
+    this.workers.get(ref.worker)?.tasks.delete(ref.key);
+    ref.worker = to.instance;
+    ref.sent = false;
+    ref.committed = false;
+    to.tasks.add(ref.key);
+  }
+
+  task(key: TaskKey): TaskRef | undefined {
+    return this.tasks.get(taskKeyString(key));
+  }
+
+  /** The task ended (result stored, or lost): it leaves the board. */
+  remove(ref: TaskRef): void {
+    this.tasks.delete(ref.key);
+    const w = this.workers.get(ref.worker);
+    w?.tasks.delete(ref.key);
+  }
+
+  tasksOf(instance: string): TaskRef[] {
+    const w = this.workers.get(instance);
+    if (!w) return [];
+    return [...w.tasks].map((k) => this.tasks.get(k)).filter((r): r is TaskRef => r !== undefined);
+  }
+
+  tasksOfJob(jobId: string): TaskRef[] {
+    return [...this.tasks.values()].filter((r) => r.job === jobId);
+  }
+
+  /** Connected workers for the API. */
+  list(): WorkerInfo[] {
+    return [...this.workers.values()]
+      .filter((w) => w.channel)
+      .map((w) => ({
+        instance: w.instance,
+        name: w.name,
+        capacity: w.capacity,
+        running: w.tasks.size,
+        connectedAt: w.connectedAt,
+        lastSeenAt: w.lastSeenAt,
+        remote: w.remote,
+      }));
+  }
+
+  /** Every worker slot, connected or absent. */
+  all(): WorkerSlot[] {
+    return [...this.workers.values()];
+  }
+}

@@ -1,0 +1,85 @@
+// The SQLite Store: one better-sqlite3 connection, each method one transaction, errors as PogoErrors.
+import type { Store, StoreCapabilities } from '../types.ts';
+import { SqliteConnection } from './connection.ts';
+import { getHost, allHosts, hostHistory, listHosts } from './host-queries.ts';
+import { lastEventSeq, readEvents } from './event-queries.ts';
+import { activeJobs, countJobsByState, createJob, getJob } from './job-queries.ts';
+import { findJobs, resolveJobId } from './job-search.ts';
+import { acquireLease, releaseLease } from './lease-queries.ts';
+import { loadMigrations, migrate } from './migrations.ts';
+import { getNamespace, listNamespaces, putNamespace } from './namespace-queries.ts';
+import { lastOutputSeq, readOutput } from './output-queries.ts';
+import { recordProgress } from './progress-queries.ts';
+import { toStoreError } from './sqlite-errors.ts';
+import { addToken, appendAudit, createUser, listUsers, readAudit, userForToken } from './user-queries.ts';
+
+/** Options of `openSqliteStore`. */
+export interface SqliteStoreOptions {
+  /** How long a write waits for another process's lock before STORE_UNAVAILABLE (default 5,000 ms). */
+  readonly busyTimeoutMs?: number;
+}
+
+const CAPABILITIES = { dialect: 'sqlite', shared: false } as const satisfies StoreCapabilities;
+
+/**
+ * Open the SQLite store at `path` (`:memory:` for a private in-memory one), creating the file when needed.
+ * Call `migrate()` before anything else. Throws STORE_UNAVAILABLE when the file cannot be opened.
+ */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  const c = new SqliteConnection(path, options.busyTimeoutMs ?? 5_000);
+  // better-sqlite3 is synchronous: each method runs to completion (in one transaction) before it returns.
+  const w = <A extends unknown[], R>(what: string, fn: (c: SqliteConnection, ...args: A) => R) => {
+    const tx = c.write(fn);
+    return (...args: A): Promise<R> => settle(what, () => tx(c, ...args));
+  };
+  const r = <A extends unknown[], R>(what: string, fn: (c: SqliteConnection, ...args: A) => R) => {
+    const tx = c.read(fn);
+    return (...args: A): Promise<R> => settle(what, () => tx(c, ...args));
+  };
+  return {
+    capabilities: CAPABILITIES,
+    migrate: () => settle('migrate the database', () => migrate(c, loadMigrations(), Date.now())),
+    close: () => settle('close the database', () => c.close()),
+
+    createJob: w('create the job', createJob),
+    getJob: r('read the job', getJob),
+    resolveJobId: r('resolve the job id', resolveJobId),
+    findJobs: r('list jobs', findJobs),
+    activeJobs: r('list active jobs', activeJobs),
+    countJobsByState: r('count jobs', countJobsByState),
+
+    acquireLease: w('acquire the lease', acquireLease),
+    releaseLease: w('release the lease', releaseLease),
+
+    listHosts: r('list hosts', listHosts),
+    allHosts: r('list hosts', allHosts),
+    getHost: r('read the host', getHost),
+    hostHistory: r('read the host history', hostHistory),
+
+    recordProgress: w('record progress', recordProgress),
+    lastEventSeq: r('read events', lastEventSeq),
+    readEvents: r('read events', readEvents),
+    readOutput: r('read output', readOutput),
+    lastOutputSeq: r('read output', lastOutputSeq),
+
+    putNamespace: w('store the namespace', putNamespace),
+    getNamespace: r('read the namespace', getNamespace),
+    listNamespaces: r('list namespaces', listNamespaces),
+
+    createUser: w('create the user', createUser),
+    listUsers: r('list users', listUsers),
+    addToken: w('add the token', addToken),
+    userForToken: r('look up the token', userForToken),
+    appendAudit: w('append to the audit trail', appendAudit),
+    readAudit: r('read the audit trail', readAudit),
+  };
+}
+
+/** `fn`'s result as a resolved promise, or its failure as a rejected one with a PogoError. */
+function settle<R>(what: string, fn: () => R): Promise<R> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e: unknown) {
+    return Promise.reject(toStoreError(e, what));
+  }
+}
