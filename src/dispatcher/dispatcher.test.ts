@@ -197,4 +197,25 @@ describe('Dispatcher', () => {
     const h1 = await service.getHost(job.id, 'h1');
     expect(h1.message).toMatch(/worker w-dddddddd did not come back within 0s/);
   });
+
+  it('a task a worker refuses (it is stopping) goes to another worker; none goes to the stopping one again', async () => {
+    const { dispatcher, service, store } = await system();
+    const a = channel('w-ffffffff', 2);
+    await hello(dispatcher, a);
+    const job = await service.submitJob({ targets: 'h[1-3]', command: 'true' }, ADMIN);
+    await settle();
+    expect(tasks(a).map((t) => t.host)).toEqual(['h1', 'h2']);
+    dispatcher.onRefuse(a, { type: 'refuse', job: job.id, host: 'h2', attempt: 1, reason: 'stopping' });
+    dispatcher.onResult(a, result(job.id, 'h1', 1));
+    await settle();
+    expect(tasks(a).map((t) => t.host)).toEqual(['h1', 'h2']); // nothing new for a stopping worker
+    const b = channel('w-gggggggg', 2);
+    await hello(dispatcher, b);
+    await settle();
+    expect(tasks(b).map((t) => `${t.host}#${t.attempt}`)).toEqual(['h2#1', 'h3#1']);
+    expect((await store.getHost(job.id, 'h2')).worker).toBe('w-gggggggg');
+    for (const t of tasks(b)) dispatcher.onResult(b, result(job.id, t.host, t.attempt));
+    await settle();
+    expect((await service.getJob(job.id)).state).toBe('succeeded');
+  });
 });

@@ -4,7 +4,14 @@ import type { Plan } from '../engine/index.ts';
 import type { HostOutcome, JobRecord, WorkerInfo } from '../model/index.ts';
 import { PogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
 import type { Store } from '../store/index.ts';
-import type { HelloMessage, OutputMessage, ResultMessage, TaskKey, WelcomeMessage } from '../worker/index.ts';
+import type {
+  HelloMessage,
+  OutputMessage,
+  RefuseMessage,
+  ResultMessage,
+  TaskKey,
+  WelcomeMessage,
+} from '../worker/index.ts';
 import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
 import { ConfigCache } from './config-cache.ts';
 import { EventHub } from './event-hub.ts';
@@ -64,6 +71,8 @@ export class Dispatcher implements WorkerChannelHandler {
   private ready = false;
   private stopped = false;
   private rr = 0;
+  /** Tasks that never started and wait for a worker with room (refused, or their worker went away unsent). */
+  private readonly unplaced: { ref: TaskRef; reason: string }[] = [];
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -262,6 +271,17 @@ export class Dispatcher implements WorkerChannelHandler {
     this.writer.afterCommit(ack);
   }
 
+  onRefuse(channel: WorkerChannel, m: RefuseMessage): void {
+    const w = this.board.worker(channel.instance);
+    // A stopping worker takes nothing more; a full one (our count was off) takes nothing until a result.
+    if (w) w.capacity = m.reason === 'stopping' ? 0 : Math.max(0, w.tasks.size - 1);
+    const ref = this.board.task(m);
+    if (!ref || ref.worker !== channel.instance) return;
+    this.board.unassign(ref);
+    this.unplaced.push({ ref, reason: `worker ${channel.name} refused it (${m.reason})` });
+    this.schedulePump();
+  }
+
   onDisconnect(channel: WorkerChannel, reason: string): void {
     const w = this.board.disconnect(channel);
     this.log.info({ worker: channel.name, reason }, 'worker disconnected');
@@ -396,6 +416,7 @@ export class Dispatcher implements WorkerChannelHandler {
   /** Ask every running job, in turn, for hosts to start within the free worker capacity. */
   private pump(): void {
     if (!this.ready || this.stopped) return;
+    this.placeUnplaced();
     let free = this.board.freeCapacity();
     const live = [...this.drivers.values()].filter((d) => d.rollout.jobStateNow === 'running');
     if (live.length === 0) return;
@@ -421,6 +442,21 @@ export class Dispatcher implements WorkerChannelHandler {
           }
         });
       }
+    }
+  }
+
+  /** Hand tasks that never started to workers with room, oldest first; the rest keep waiting. */
+  private placeUnplaced(): void {
+    const waiting = this.unplaced.splice(0);
+    for (const [i, { ref, reason }] of waiting.entries()) {
+      const w = this.board.pick();
+      if (!w) {
+        this.unplaced.push(...waiting.slice(i));
+        return;
+      }
+      if (this.board.task(ref) !== ref) continue; // ended meanwhile (job killed, lost)
+      this.board.move(ref, w);
+      this.requeue(ref, reason);
     }
   }
 
@@ -476,13 +512,12 @@ export class Dispatcher implements WorkerChannelHandler {
     const now = this.now();
     for (const ref of this.board.tasksOf(instance)) {
       const d = this.drivers.get(ref.job);
-      if (!ref.sent) {
-        const other = this.board.pick();
-        if (other && d) {
-          this.board.move(ref, other);
-          this.requeue(ref, `worker ${w.name} is gone; it never got the task`);
-          continue;
-        }
+      if (!ref.sent && d) {
+        // It never left this dispatcher: it did not run; it waits for another worker.
+        this.board.unassign(ref);
+        this.unplaced.push({ ref, reason: `worker ${w.name} is gone; it never got the task` });
+        this.schedulePump();
+        continue;
       }
       this.board.remove(ref);
       if (d && d.rollout.hostState(ref.host) === 'running' && d.attemptOf(ref.host) === ref.attempt) {

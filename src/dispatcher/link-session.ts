@@ -68,6 +68,7 @@ export class LinkSession {
     this.call(() => handler.onSeen(channel));
     if (message.type === 'output') this.call(() => handler.onOutput(channel, message));
     else if (message.type === 'result') this.call(() => handler.onResult(channel, message));
+    else if (message.type === 'refuse') this.call(() => handler.onRefuse(channel, message));
   }
 
   /** Close the link over a protocol violation (close code 1008, the problem as reason). */

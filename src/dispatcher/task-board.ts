@@ -151,6 +151,14 @@ export class TaskBoard {
     to.tasks.add(ref.key);
   }
 
+  /** Take a task back from its worker (it refused it): it waits, unassigned, until `move` places it. */
+  unassign(ref: TaskRef): void {
+    this.workers.get(ref.worker)?.tasks.delete(ref.key);
+    ref.worker = '';
+    ref.sent = false;
+    ref.committed = false;
+  }
+
   task(key: TaskKey): TaskRef | undefined {
     return this.tasks.get(taskKeyString(key));
   }

@@ -3,6 +3,7 @@ import type {
   DispatcherMessage,
   HelloMessage,
   OutputMessage,
+  RefuseMessage,
   ResultMessage,
   WelcomeMessage,
 } from '../worker/index.ts';
@@ -28,6 +29,8 @@ export interface WorkerChannelHandler {
   /** Output or a result from a welcomed worker (already validated). */
   onOutput(channel: WorkerChannel, message: OutputMessage): void;
   onResult(channel: WorkerChannel, message: ResultMessage): void;
+  /** The worker will not run a task it was sent (stopping, or full): it never started. */
+  onRefuse(channel: WorkerChannel, message: RefuseMessage): void;
   /** Any message, heartbeats included: the worker is alive. */
   onSeen(channel: WorkerChannel): void;
   /** The link closed (either side, any reason). Called once per welcomed channel. */

@@ -20,6 +20,7 @@ export type {
   DispatcherMessage,
   HelloMessage,
   OutputMessage,
+  RefuseMessage,
   ResultMessage,
   TaskKey,
   TaskMessage,

@@ -92,10 +92,18 @@ export const workerHeartbeatSchema = z.strictObject({
   running: z.number().int().min(0),
 });
 
+/** The worker will not run a task it was sent (it is stopping, or it is full): it never started, hand it elsewhere. */
+export const refuseSchema = z.strictObject({
+  type: z.literal('refuse'),
+  ...taskKey,
+  reason: z.enum(['stopping', 'capacity']),
+});
+
 export const workerMessageSchema = z.discriminatedUnion('type', [
   helloSchema,
   outputSchema,
   resultSchema,
+  refuseSchema,
   workerHeartbeatSchema,
 ]);
 
@@ -152,6 +160,7 @@ export const dispatcherMessageSchema = z.discriminatedUnion('type', [
 export type HelloMessage = z.infer<typeof helloSchema>;
 export type OutputMessage = z.infer<typeof outputSchema>;
 export type ResultMessage = z.infer<typeof resultSchema>;
+export type RefuseMessage = z.infer<typeof refuseSchema>;
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
 export type WelcomeMessage = z.infer<typeof welcomeSchema>;
 export type TaskMessage = z.infer<typeof taskSchema>;

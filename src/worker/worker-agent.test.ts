@@ -135,7 +135,7 @@ describe('WorkerAgent', () => {
     expect(conn.of('result')).toHaveLength(1);
   });
 
-  it('never runs more tasks than its capacity', async () => {
+  it('never runs more tasks than its capacity, and refuses the extra one so the dispatcher places it elsewhere', async () => {
     const agent = makeAgent({ capacity: 1 });
     const conn = connect(agent);
     agent.onMessage(task('h1', 'sleep 0.3'));
@@ -145,6 +145,7 @@ describe('WorkerAgent', () => {
     await until(() => conn.of('result').length === 1);
     await sleep(100);
     expect(conn.of('result').map((r) => r.host)).toEqual(['h1']);
+    expect(conn.of('refuse')).toEqual([{ type: 'refuse', ...key('h2'), reason: 'capacity' }]);
     expect(conn.text()).toBe('');
   });
 
@@ -259,6 +260,7 @@ describe('WorkerAgent', () => {
     expect(agent.stopped).toBe(true);
     expect(conn.closed).toBe('worker stopped');
     expect(conn.of('result').map((r) => r.host)).toEqual(['h1']);
+    expect(conn.of('refuse')).toEqual([{ type: 'refuse', ...key('h2'), reason: 'stopping' }]);
 
     const other = makeAgent();
     const link = connect(other);

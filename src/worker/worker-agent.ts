@@ -196,14 +196,18 @@ export class WorkerAgent {
     if (this.tasks.has(id) || this.done.has(id)) {
       return this.log.warn({ task: id }, `task ${id} again: ignored (a task runs at most once)`);
     }
-    if (this.gate.started) return this.log.warn({ task: id }, `task ${id} refused: the worker is stopping`);
+    const key: TaskKey = { job: message.job, host: message.host, attempt: message.attempt };
+    if (this.gate.started) {
+      this.link?.conn.send({ type: 'refuse', ...key, reason: 'stopping' });
+      return this.log.warn({ task: id }, `task ${id} refused: the worker is stopping`);
+    }
     if (this.runningCount >= this.capacity) {
+      this.link?.conn.send({ type: 'refuse', ...key, reason: 'capacity' });
       return this.log.error(
         { task: id, capacity: this.capacity },
-        `task ${id} ignored: beyond capacity ${this.capacity} (dispatcher protocol error)`,
+        `task ${id} refused: beyond capacity ${this.capacity} (dispatcher protocol error)`,
       );
     }
-    const key: TaskKey = { job: message.job, host: message.host, attempt: message.attempt };
     const task: HeldTask = {
       key,
       id,

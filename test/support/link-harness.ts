@@ -6,6 +6,7 @@ import type {
   LinkLogger,
   OutputMessage,
   ResultMessage,
+  RefuseMessage,
   TaskMessage,
   WelcomeMessage,
 } from '../../src/worker/index.ts';
@@ -16,6 +17,7 @@ export class RecordingHandler implements WorkerChannelHandler {
   readonly hellos: { channel: WorkerChannel; hello: HelloMessage }[] = [];
   readonly outputs: OutputMessage[] = [];
   readonly results: ResultMessage[] = [];
+  readonly refusals: RefuseMessage[] = [];
   readonly disconnects: string[] = [];
   seen = 0;
   autoAck = true;
@@ -48,6 +50,10 @@ export class RecordingHandler implements WorkerChannelHandler {
     this.outputs.push(m);
     this.stored.set(taskKeyString(m), m.seq);
     channel.send({ type: 'output-ack', job: m.job, host: m.host, attempt: m.attempt, seq: m.seq });
+  }
+
+  onRefuse(_channel: WorkerChannel, m: RefuseMessage): void {
+    this.refusals.push(m);
   }
 
   onResult(channel: WorkerChannel, m: ResultMessage): void {
