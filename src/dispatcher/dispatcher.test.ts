@@ -218,4 +218,20 @@ describe('Dispatcher', () => {
     await settle();
     expect((await service.getJob(job.id)).state).toBe('succeeded');
   });
+
+  it('a --file script goes to the workers but is left out of job answers', async () => {
+    const { dispatcher, service } = await system();
+    const w = channel('w-hhhhhhhh', 2);
+    await hello(dispatcher, w);
+    const content = Buffer.from('#!/bin/sh\necho hi\n').toString('base64');
+    const job = await service.submitJob(
+      { targets: 'h1', command: '', file: { name: 'hi.sh', contentBase64: content, args: ['x'] } },
+      ADMIN,
+    );
+    await settle();
+    expect(tasks(w)[0]?.spec.file).toEqual({ name: 'hi.sh', contentBase64: content, args: ['x'] });
+    expect(job.options.task.file).toEqual({ name: 'hi.sh', contentBase64: '', args: ['x'] });
+    expect((await service.getJob(job.id)).options.task.file?.contentBase64).toBe('');
+    expect((await service.listJobs({})).items[0]?.options.task.file?.contentBase64).toBe('');
+  });
 });

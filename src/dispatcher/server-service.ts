@@ -69,15 +69,16 @@ export class ServerService implements PogoService {
     });
     await this.audit(actor, 'job.submit', record.id, `${plan.hosts.length} hosts: ${record.command}`);
     await this.dispatcher.launch(record, plan);
-    return this.store.getJob(record.id);
+    return withoutScript(await this.store.getJob(record.id));
   }
 
   async getJob(ref: string, actor?: Actor): Promise<JobView> {
     return this.view(await this.store.getJob(await this.resolve(ref, actor)));
   }
 
-  listJobs(filter: JobFilter): Promise<Page<JobRecord>> {
-    return this.store.findJobs(filter);
+  async listJobs(filter: JobFilter): Promise<Page<JobRecord>> {
+    const page = await this.store.findJobs(filter);
+    return { ...page, items: page.items.map(withoutScript) };
   }
 
   async listHosts(ref: string, filter: HostFilter): Promise<Page<HostRecord>> {
@@ -171,7 +172,7 @@ export class ServerService implements PogoService {
     });
     await this.audit(actor, 'job.rollback', original.id, `${record.id}: ${command}`);
     await this.dispatcher.launch(record, plan);
-    return this.store.getJob(record.id);
+    return withoutScript(await this.store.getJob(record.id));
   }
 
   async putNamespace(namespace: string, text: string, actor: Actor): Promise<NamespaceVersion> {
@@ -263,7 +264,8 @@ export class ServerService implements PogoService {
     return this.store.resolveJobId(ref, ref === 'last' ? actor?.user : undefined);
   }
 
-  private view(record: JobRecord): JobView {
+  private view(stored: JobRecord): JobView {
+    const record = withoutScript(stored);
     const d = this.dispatcher.liveDriver(record.id);
     if (!d) return { ...record, live: false, draining: false, blocking: [] };
     return {
@@ -318,6 +320,19 @@ export class ServerService implements PogoService {
       remote: actor.remote,
     });
   }
+}
+
+/**
+ * A job as answers show it: a `--file` script's content (up to 64 MiB, in the store for the workers) is left
+ * out — `contentBase64` is empty — so lists and status calls stay small.
+ */
+function withoutScript(record: JobRecord): JobRecord {
+  const file = record.options.task.file;
+  if (!file) return record;
+  return {
+    ...record,
+    options: { ...record.options, task: { ...record.options.task, file: { ...file, contentBase64: '' } } },
+  };
 }
 
 /** 12 hex characters: short enough to type, random enough that prefixes are unique in practice. */
