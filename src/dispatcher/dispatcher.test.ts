@@ -234,4 +234,21 @@ describe('Dispatcher', () => {
     expect((await service.getJob(job.id)).options.task.file?.contentBase64).toBe('');
     expect((await service.listJobs({})).items[0]?.options.task.file?.contentBase64).toBe('');
   });
+
+  it('when a store write fails it stops deciding: no ack, no new task, /readyz says why', async () => {
+    const { dispatcher, service, store } = await system();
+    const w = channel('w-iiiiiiii', 1);
+    await hello(dispatcher, w);
+    const job = await service.submitJob({ targets: 'h[1-2]', command: 'true' }, ADMIN);
+    await settle();
+    expect(tasks(w).map((t) => t.host)).toEqual(['h1']);
+    await store.close(); // every write fails from now on
+    dispatcher.onResult(w, result(job.id, 'h1', 1));
+    await settle(100);
+    expect(w.sent.filter((m) => m.type === 'ack')).toEqual([]); // the worker keeps the result
+    expect(tasks(w).map((t) => t.host)).toEqual(['h1']);
+    const ready = await service.readiness();
+    expect(ready.ready).toBe(false);
+    expect(ready.reason).toMatch(/a store write failed .*restart pogo server/);
+  });
 });

@@ -70,6 +70,8 @@ export class Dispatcher implements WorkerChannelHandler {
   private leaseTimer: NodeJS.Timeout | undefined;
   private ready = false;
   private stopped = false;
+  /** A store write failed: memory and store may differ, so nothing more is decided until a restart. */
+  private broken: unknown;
   private rr = 0;
   /** Tasks that never started and wait for a worker with room (refused, or their worker went away unsent). */
   private readonly unplaced: { ref: TaskRef; reason: string }[] = [];
@@ -91,7 +93,14 @@ export class Dispatcher implements WorkerChannelHandler {
   }
 
   get isReady(): boolean {
-    return this.ready && !this.stopped;
+    return this.ready && !this.stopped && this.broken === undefined;
+  }
+
+  /** Why the dispatcher stopped deciding (a failed store write), if it did. */
+  get failure(): string | undefined {
+    if (this.broken === undefined) return undefined;
+    const why = this.broken instanceof Error ? this.broken.message : 'unknown error';
+    return `a store write failed (${why}); restart pogo server once the store is writable`;
   }
 
   /** Take up every pending or running job in the store (after a restart: reconcile with workers). */
@@ -415,7 +424,7 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Ask every running job, in turn, for hosts to start within the free worker capacity. */
   private pump(): void {
-    if (!this.ready || this.stopped) return;
+    if (!this.isReady) return;
     this.placeUnplaced();
     let free = this.board.freeCapacity();
     const live = [...this.drivers.values()].filter((d) => d.rollout.jobStateNow === 'running');
@@ -435,7 +444,7 @@ export class Dispatcher implements WorkerChannelHandler {
       this.settle(d);
       if (refs.length > 0) {
         this.writer.afterCommit((err) => {
-          if (err !== undefined) return;
+          if (err !== undefined) return this.onStoreFailure(err);
           for (const ref of refs) {
             ref.committed = true;
             this.trySend(ref);
@@ -547,8 +556,15 @@ export class Dispatcher implements WorkerChannelHandler {
     }
   }
 
+  /**
+   * A batch was not stored. What the engine decided in memory may now be ahead of the store, so the
+   * dispatcher stops deciding: no task goes out and no result is acknowledged (workers keep them), and
+   * `/readyz` says why. A restart takes every job up again from what the store holds.
+   */
   private onStoreFailure(err: unknown): void {
-    this.log.error({ err }, 'store write failed');
+    if (this.broken === undefined)
+      this.log.error({ err }, 'store write failed: the dispatcher stops deciding');
+    this.broken = err;
   }
 }
 

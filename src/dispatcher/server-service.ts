@@ -250,6 +250,8 @@ export class ServerService implements PogoService {
   }
 
   async readiness(): Promise<{ readonly ready: boolean; readonly reason?: string }> {
+    const failure = this.dispatcher.failure;
+    if (failure) return { ready: false, reason: failure };
     if (!this.dispatcher.isReady) return { ready: false, reason: 'the dispatcher is taking up jobs' };
     try {
       await this.store.lastEventSeq('');

@@ -1,4 +1,5 @@
 // The `ssh` transport: ssh2 in-process, ssh_config honoured, known_hosts strict, connection rate limited, ProxyJump.
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,8 @@ export function compileSshTransportOptions(
 export function createSshTransport(options: SshTransportOptions = {}): Transport {
   const compiled = compileSshTransportOptions(options);
   const shutdown = new AbortController();
+  // Every connection in progress listens to it (a worker opens hundreds at once): not a leak.
+  setMaxListeners(0, shutdown.signal);
   const sessions = new Set<SshSession>();
   let config: Promise<SshConfig> | undefined;
   const loadConfig = (): Promise<SshConfig> => {
