@@ -147,4 +147,38 @@ describe('crashes', () => {
     expect(runs.size).toBe(10);
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
   }, 120_000);
+
+  it('SIGTERM to a worker mid-rollout: it finishes its hosts, refuses new ones, exits 0; nothing is lost', async () => {
+    const { data, home, markers } = await scene('worker-stop');
+    const [apiPort, workerPort] = [await freePort(), await freePort()];
+    const s = await server(data, home, apiPort, workerPort, ['--worker-grace', '3s']);
+    const w1 = worker('w1', workerPort, 4);
+    await until(async () =>
+      (await api<{ items: unknown[] }>(s, 'GET', '/v1/workers')).items.length === 1 ? 1 : undefined,
+    );
+    const submitted: JobRecord = await api(s, 'POST', '/v1/jobs', {
+      targets: 'lab-[0021-0032]', command: `echo run >> ${markers}/$POGO_HOST; sleep 1.5`, maxParallel: '10',
+    }); // prettier-ignore
+    await until(async () => ((await runsPerHost(markers)).size >= 4 ? 1 : undefined));
+    await w1.stop(30_000);
+    expect(await w1.exited).toBe(0);
+    worker('w2', workerPort, 4);
+    const end = await until(async () => {
+      const j = await job(s, submitted.id);
+      return j.state === 'running' ? undefined : j;
+    }, 90_000);
+    expect(end.state).toBe('succeeded');
+    expect(end.counts).toMatchObject({ succeeded: 12, lost: 0 });
+    const { items } = await api<{ items: { type: string; reason?: string }[] }>(
+      s,
+      'GET',
+      `/v1/jobs/${submitted.id}/events?limit=1000`,
+    );
+    const requeued = items.filter((e) => e.type === 'host:requeued');
+    expect(requeued.length).toBeGreaterThan(0); // w1 was sent tasks while stopping, and refused them
+    expect(requeued.every((e) => /worker w1 refused it \(stopping\)/.test(e.reason ?? ''))).toBe(true);
+    const runs = await runsPerHost(markers);
+    expect(runs.size).toBe(12);
+    expect([...runs.values()].every((n) => n === 1)).toBe(true);
+  }, 120_000);
 });
