@@ -1,8 +1,7 @@
 // The dispatcher: drives every live job with the engine, hands tasks to workers within their capacity, records all.
-import { ConstraintLedger, Rollout } from '../engine/index.ts';
 import type { Plan } from '../engine/index.ts';
 import type { HostOutcome, JobRecord, WorkerInfo } from '../model/index.ts';
-import { PogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
+import { PogoError, isTerminalJobState } from '../model/index.ts';
 import type { Store } from '../store/index.ts';
 import type {
   HelloMessage,
@@ -16,14 +15,14 @@ import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
 import { ConfigCache } from './config-cache.ts';
 import { EventHub } from './event-hub.ts';
 import type { HostDetail } from './job-driver.ts';
-import { JobDriver } from './job-driver.ts';
-import { rebuildPlan } from './job-plan.ts';
+import type { JobDriver } from './job-driver.ts';
+import { JobLoader } from './job-loader.ts';
 import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
 import { DispatcherMetrics } from './metrics.ts';
 import { ProgressWriter } from './progress-writer.ts';
 import type { TaskRef, WorkerSlot } from './task-board.ts';
-import { TaskBoard } from './task-board.ts';
+import { TaskDelivery, lostDetail } from './task-delivery.ts';
 import type { WorkerChannel, WorkerChannelHandler } from './worker-channel.ts';
 
 export interface DispatcherOptions {
@@ -53,12 +52,12 @@ const OUTPUT_SLACK = 64 * 1024;
  */
 export class Dispatcher implements WorkerChannelHandler {
   readonly hub: EventHub;
-  readonly board = new TaskBoard();
+  readonly delivery: TaskDelivery;
   readonly writer: ProgressWriter;
   readonly configs: ConfigCache;
+  private readonly loader: JobLoader;
   readonly metrics = new DispatcherMetrics();
   private readonly drivers = new Map<string, JobDriver>();
-  private readonly ledgers = new Map<string, ConstraintLedger>();
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
   private readonly outputBytes = new Map<string, number>();
   private readonly store: Store;
@@ -73,8 +72,6 @@ export class Dispatcher implements WorkerChannelHandler {
   /** A store write failed: memory and store may differ, so nothing more is decided until a restart. */
   private broken: unknown;
   private rr = 0;
-  /** Tasks that never started and wait for a worker with room (refused, or their worker went away unsent). */
-  private readonly unplaced: { ref: TaskRef; reason: string }[] = [];
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -89,6 +86,22 @@ export class Dispatcher implements WorkerChannelHandler {
       epochOf: (id) => this.drivers.get(id)?.epoch ?? 0,
       ...(options.commitDelayMs !== undefined ? { delayMs: options.commitDelayMs } : {}),
       onCommit: (ms, rows) => this.metrics.commit(ms, rows),
+    });
+    this.delivery = new TaskDelivery(
+      {
+        driver: (id) => this.drivers.get(id),
+        endHost: (d, host, outcome, detail) => this.endHost(d, host, outcome, detail),
+        settle: (d) => this.settle(d),
+        schedulePump: () => this.schedulePump(),
+      },
+      { writer: this.writer, now: this.now, graceMs: this.graceMs, log: this.log, metrics: this.metrics },
+    );
+    this.loader = new JobLoader({
+      store: options.store,
+      configs: this.configs,
+      writer: this.writer,
+      owner: options.name,
+      leaseTtlMs: this.leaseTtlMs,
     });
   }
 
@@ -123,7 +136,7 @@ export class Dispatcher implements WorkerChannelHandler {
     this.stopped = true;
     clearInterval(this.leaseTimer);
     for (const t of this.deadlines.values()) clearTimeout(t);
-    for (const w of this.board.all()) clearTimeout(w.graceTimer);
+    this.delivery.stopTimers();
     await this.writer.flush().catch((e: unknown) => this.log.error({ err: e }, 'last write failed'));
     for (const d of this.drivers.values()) {
       await this.store.releaseLease(d.id, this.options.name, d.epoch).catch(() => undefined);
@@ -136,7 +149,8 @@ export class Dispatcher implements WorkerChannelHandler {
   async launch(record: JobRecord, plan: Plan): Promise<void> {
     const lease = await this.store.acquireLease(record.id, this.options.name, this.leaseTtlMs, this.now());
     if (!lease) throw new PogoError('LEASE_LOST', `job ${record.id} is driven by another dispatcher`);
-    const d = this.makeDriver(record, plan, lease.epoch, 0, new Map());
+    const d = this.loader.create(record, plan, lease.epoch, 0, new Map());
+    this.drivers.set(record.id, d);
     d.note({ type: 'job:submitted', t: record.createdAt, by: record.user });
     d.rollout.start(this.now());
     this.settle(d);
@@ -184,12 +198,12 @@ export class Dispatcher implements WorkerChannelHandler {
       }
       d.note({ type: 'job:halt-requested', t: now, by, kill });
       d.rollout.halt(now, `halted by ${by}`);
-      if (kill) for (const ref of this.board.tasksOfJob(d.id)) this.cancel(ref, 'killed');
+      if (kill) for (const ref of this.delivery.board.tasksOfJob(d.id)) this.delivery.cancel(ref, 'killed');
     });
   }
 
   workers(): WorkerInfo[] {
-    return this.board.list();
+    return this.delivery.board.list();
   }
 
   liveJobCount(): number {
@@ -200,7 +214,7 @@ export class Dispatcher implements WorkerChannelHandler {
 
   async onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage> {
     if (!this.isReady) throw new PogoError('WORKER_CONNECT_FAILED', 'the dispatcher is starting; try again');
-    const w = this.board.connect(channel, this.now());
+    const w = this.delivery.board.connect(channel, this.now());
     const held = new Set(hello.tasks.map((t) => taskKeyString(t)));
     const outputAcked: WelcomeMessage['outputAcked'] = [];
     for (const t of hello.tasks) {
@@ -208,10 +222,10 @@ export class Dispatcher implements WorkerChannelHandler {
       outputAcked.push({ job: t.job, host: t.host, attempt: t.attempt, seq });
     }
     // Tasks handed to this worker that it does not hold never reached it: hand them out again.
-    for (const ref of this.board.tasksOf(w.instance)) {
+    for (const ref of this.delivery.board.tasksOf(w.instance)) {
       if (held.has(ref.key)) continue;
-      if (ref.sent) this.requeue(ref, `worker ${w.name} reconnected without it`);
-      else setImmediate(() => this.trySend(ref));
+      if (ref.sent) this.delivery.requeue(ref, `worker ${w.name} reconnected without it`);
+      else setImmediate(() => this.delivery.trySend(ref));
     }
     this.log.info({ worker: w.name, instance: w.instance, remote: channel.remote }, 'worker connected');
     this.schedulePump();
@@ -225,7 +239,7 @@ export class Dispatcher implements WorkerChannelHandler {
   }
 
   onSeen(channel: WorkerChannel): void {
-    const w = this.board.worker(channel.instance);
+    const w = this.delivery.board.worker(channel.instance);
     if (w) w.lastSeenAt = this.now();
   }
 
@@ -259,13 +273,13 @@ export class Dispatcher implements WorkerChannelHandler {
     const ack = (err?: unknown): void => {
       if (err === undefined) channel.send({ type: 'ack', job: m.job, host: m.host, attempt: m.attempt });
     };
-    const ref = this.board.task(m);
+    const ref = this.delivery.board.task(m);
     const d = this.drivers.get(m.job);
     if (!ref || !d || d.rollout.hostState(m.host) !== 'running' || d.attemptOf(m.host) !== m.attempt) {
       // Already recorded (a resend after a reconnect), or the host was given up as lost: just confirm.
       return void this.writer.afterCommit(ack);
     }
-    this.board.remove(ref);
+    this.delivery.board.remove(ref);
     this.outputBytes.delete(ref.key);
     this.metrics.finished(m.outcome, (m.endedAt - m.startedAt) / 1000);
     this.endHost(d, m.host, m.outcome, {
@@ -281,88 +295,40 @@ export class Dispatcher implements WorkerChannelHandler {
   }
 
   onRefuse(channel: WorkerChannel, m: RefuseMessage): void {
-    const w = this.board.worker(channel.instance);
-    // A stopping worker takes nothing more; a full one (our count was off) takes nothing until a result.
-    if (w) w.capacity = m.reason === 'stopping' ? 0 : Math.max(0, w.tasks.size - 1);
-    const ref = this.board.task(m);
-    if (!ref || ref.worker !== channel.instance) return;
-    this.board.unassign(ref);
-    this.unplaced.push({ ref, reason: `worker ${channel.name} refused it (${m.reason})` });
-    this.schedulePump();
+    this.delivery.refuse(channel, m);
   }
 
   onDisconnect(channel: WorkerChannel, reason: string): void {
-    const w = this.board.disconnect(channel);
+    const w = this.delivery.board.disconnect(channel);
     this.log.info({ worker: channel.name, reason }, 'worker disconnected');
-    if (w) this.armGrace(w);
+    if (w) this.delivery.armGrace(w);
   }
 
   // ---- internals -----------------------------------------------------------------------------------
 
-  private ledgerFor(namespace: string): ConstraintLedger {
-    let l = this.ledgers.get(namespace);
-    if (!l) {
-      l = new ConstraintLedger();
-      this.ledgers.set(namespace, l);
-    }
-    return l;
-  }
-
-  private makeDriver(
-    record: JobRecord,
-    plan: Plan,
-    epoch: number,
-    lastSeq: number,
-    attempts: Map<string, number>,
-  ): JobDriver {
-    const rollout = new Rollout(plan, this.ledgerFor(record.namespace), {
-      jobId: record.id,
-      maxFailures: parseLimit(record.options.maxFailures ?? undefined),
-      timeoutMs: record.options.jobTimeoutMs,
-    });
-    const d = new JobDriver({ record, rollout, epoch, lastSeq, attempts, writer: this.writer });
-    this.drivers.set(record.id, d);
-    return d;
-  }
-
   /** Rebuild a stored job's driver and take over its running hosts (recovery, or an operation on a finished job). */
   private async adopt(record: JobRecord): Promise<JobDriver | undefined> {
     const now = this.now();
-    const lease = await this.store.acquireLease(record.id, this.options.name, this.leaseTtlMs, now);
-    if (!lease) return undefined;
-    const hosts = await this.store.allHosts(record.id);
-    const plan = await rebuildPlan(
-      record,
-      hosts.map((h) => h.host),
-      this.configs,
-    );
-    const attempts = new Map(hosts.map((h) => [h.host, h.attempt]));
-    const d = this.makeDriver(record, plan, lease.epoch, await this.store.lastEventSeq(record.id), attempts);
-    if (record.state === 'pending') {
-      d.rollout.start(now);
-    } else {
-      d.rollout.restore({
-        jobState: record.state,
-        reason: record.reason,
-        draining: record.state === 'running' && record.reason !== '' ? record.reason : undefined,
-        startedAt: record.startedAt,
-        hostStates: hosts.map((h) => h.state),
-      });
-    }
+    const loaded = await this.loader.load(record, now);
+    if (!loaded) return undefined;
+    const { driver: d, hosts, epoch } = loaded;
+    this.drivers.set(record.id, d);
     for (const h of hosts) {
       if (h.state !== 'running') continue;
       const key: TaskKey = { job: record.id, host: h.host, attempt: h.attempt };
-      const w = h.worker ? (this.board.worker(h.worker) ?? this.board.absent(h.worker, now)) : undefined;
+      const w = h.worker
+        ? (this.delivery.board.worker(h.worker) ?? this.delivery.board.absent(h.worker, now))
+        : undefined;
       if (!w) {
         this.endHost(d, h.host, 'lost', lostDetail(now, 'no worker was recorded for it'));
         continue;
       }
-      const ref = this.board.assign(key, w, true);
+      const ref = this.delivery.board.assign(key, w, true);
       ref.committed = true;
-      if (!w.channel) this.armGrace(w);
+      if (!w.channel) this.delivery.armGrace(w);
     }
     this.settle(d);
-    this.log.info({ job: record.id, state: record.state, epoch: lease.epoch }, 'job taken up');
+    this.log.info({ job: record.id, state: record.state, epoch }, 'job taken up');
     return d;
   }
 
@@ -375,7 +341,9 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Write a driver's new events and row changes; publish them once committed; unload finished jobs. */
   private settle(d: JobDriver): void {
-    d.drain((host) => this.board.task({ job: d.id, host, attempt: d.attemptOf(host) })?.worker ?? null);
+    d.drain(
+      (host) => this.delivery.board.task({ job: d.id, host, attempt: d.attemptOf(host) })?.worker ?? null,
+    );
     const events = d.takePending();
     this.armDeadline(d);
     const terminal = isTerminalJobState(d.rollout.jobStateNow);
@@ -383,7 +351,7 @@ export class Dispatcher implements WorkerChannelHandler {
     this.writer.afterCommit((err) => {
       if (err !== undefined) return this.onStoreFailure(err);
       if (events.length > 0) this.hub.publish(d.id, events);
-      if (isTerminalJobState(d.rollout.jobStateNow) && this.board.tasksOfJob(d.id).length === 0)
+      if (isTerminalJobState(d.rollout.jobStateNow) && this.delivery.board.tasksOfJob(d.id).length === 0)
         this.unload(d);
     });
   }
@@ -425,8 +393,8 @@ export class Dispatcher implements WorkerChannelHandler {
   /** Ask every running job, in turn, for hosts to start within the free worker capacity. */
   private pump(): void {
     if (!this.isReady) return;
-    this.placeUnplaced();
-    let free = this.board.freeCapacity();
+    this.delivery.placeUnplaced();
+    let free = this.delivery.board.freeCapacity();
     const live = [...this.drivers.values()].filter((d) => d.rollout.jobStateNow === 'running');
     if (live.length === 0) return;
     const now = this.now();
@@ -436,8 +404,8 @@ export class Dispatcher implements WorkerChannelHandler {
       const started = d.next(now, free);
       const refs: TaskRef[] = [];
       for (const { host, attempt } of started) {
-        const w = this.board.pick() as WorkerSlot;
-        refs.push(this.board.assign({ job: d.id, host, attempt }, w));
+        const w = this.delivery.board.pick() as WorkerSlot;
+        refs.push(this.delivery.board.assign({ job: d.id, host, attempt }, w));
       }
       free -= started.length;
       this.metrics.hostStarts += started.length;
@@ -447,101 +415,11 @@ export class Dispatcher implements WorkerChannelHandler {
           if (err !== undefined) return this.onStoreFailure(err);
           for (const ref of refs) {
             ref.committed = true;
-            this.trySend(ref);
+            this.delivery.trySend(ref);
           }
         });
       }
     }
-  }
-
-  /** Hand tasks that never started to workers with room, oldest first; the rest keep waiting. */
-  private placeUnplaced(): void {
-    const waiting = this.unplaced.splice(0);
-    for (const [i, { ref, reason }] of waiting.entries()) {
-      const w = this.board.pick();
-      if (!w) {
-        this.unplaced.push(...waiting.slice(i));
-        return;
-      }
-      if (this.board.task(ref) !== ref) continue; // ended meanwhile (job killed, lost)
-      this.board.move(ref, w);
-      this.requeue(ref, reason);
-    }
-  }
-
-  /** Send a task whose running row is committed to its worker, if connected. */
-  private trySend(ref: TaskRef): void {
-    if (ref.sent || !ref.committed) return;
-    const w = this.board.worker(ref.worker);
-    const d = this.drivers.get(ref.job);
-    if (!w?.channel || !d || this.board.task(ref) !== ref) return;
-    ref.sent = true;
-    w.channel.send({
-      type: 'task',
-      job: ref.job,
-      host: ref.host,
-      attempt: ref.attempt,
-      namespace: d.namespace,
-      spec: d.wireSpec,
-    });
-  }
-
-  /** Hand a task that never reached its worker out again (it did not run: safe to send once more). */
-  private requeue(ref: TaskRef, reason: string): void {
-    const d = this.drivers.get(ref.job);
-    if (!d) return;
-    ref.sent = false;
-    ref.committed = false;
-    d.note({ type: 'host:requeued', t: this.now(), host: ref.host, reason });
-    this.writer.updateHost({ jobId: ref.job, host: ref.host, worker: ref.worker });
-    this.settle(d);
-    this.writer.afterCommit((err) => {
-      if (err !== undefined) return;
-      ref.committed = true;
-      this.trySend(ref);
-    });
-  }
-
-  private cancel(ref: TaskRef, reason: 'killed' | 'timeout' | 'shutdown'): void {
-    const w = this.board.worker(ref.worker);
-    if (ref.sent && w?.channel) {
-      w.channel.send({ type: 'cancel', job: ref.job, host: ref.host, attempt: ref.attempt, reason });
-    }
-  }
-
-  private armGrace(w: WorkerSlot): void {
-    clearTimeout(w.graceTimer);
-    w.graceTimer = setTimeout(() => this.expire(w.instance), this.graceMs);
-  }
-
-  /** A worker did not come back in time: what it ran is `lost` (never re-run); what it never got goes elsewhere. */
-  private expire(instance: string): void {
-    const w = this.board.worker(instance);
-    if (!w || w.channel) return;
-    const now = this.now();
-    for (const ref of this.board.tasksOf(instance)) {
-      const d = this.drivers.get(ref.job);
-      if (!ref.sent && d) {
-        // It never left this dispatcher: it did not run; it waits for another worker.
-        this.board.unassign(ref);
-        this.unplaced.push({ ref, reason: `worker ${w.name} is gone; it never got the task` });
-        this.schedulePump();
-        continue;
-      }
-      this.board.remove(ref);
-      if (d && d.rollout.hostState(ref.host) === 'running' && d.attemptOf(ref.host) === ref.attempt) {
-        const secs = Math.round(this.graceMs / 1000);
-        this.metrics.finished('lost', undefined);
-        this.endHost(
-          d,
-          ref.host,
-          'lost',
-          lostDetail(now, `worker ${w.name} did not come back within ${secs}s`),
-        );
-      }
-    }
-    this.board.drop(instance);
-    this.log.warn({ worker: w.name, instance }, 'worker gone: its running hosts are lost');
   }
 
   private async renewLeases(): Promise<void> {
@@ -566,8 +444,4 @@ export class Dispatcher implements WorkerChannelHandler {
       this.log.error({ err }, 'store write failed: the dispatcher stops deciding');
     this.broken = err;
   }
-}
-
-function lostDetail(now: number, why: string): HostDetail {
-  return { exitCode: null, signal: null, message: `lost: ${why}`, endedAt: now, truncated: false };
 }

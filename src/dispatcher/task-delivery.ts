@@ -1,0 +1,156 @@
+// Getting tasks to workers: placing, sending once the running row is stored, re-placing, cancelling, and giving up on absent workers.
+import type { HostOutcome } from '../model/index.ts';
+import type { RefuseMessage } from '../worker/index.ts';
+import type { HostDetail, JobDriver } from './job-driver.ts';
+import type { Logger } from './logger.ts';
+import type { DispatcherMetrics } from './metrics.ts';
+import type { ProgressWriter } from './progress-writer.ts';
+import type { TaskRef, WorkerSlot } from './task-board.ts';
+import { TaskBoard } from './task-board.ts';
+import type { WorkerChannel } from './worker-channel.ts';
+
+/** What task delivery needs from the dispatcher. */
+export interface DeliveryHost {
+  driver(jobId: string): JobDriver | undefined;
+  /** A host ended (here: `lost`): engine, rows, next hosts. */
+  endHost(d: JobDriver, host: string, outcome: HostOutcome, detail: HostDetail): void;
+  /** Write a driver's new events and row changes. */
+  settle(d: JobDriver): void;
+  schedulePump(): void;
+}
+
+export interface TaskDeliveryOptions {
+  readonly writer: ProgressWriter;
+  readonly now: () => number;
+  readonly graceMs: number;
+  readonly log: Logger;
+  readonly metrics: DispatcherMetrics;
+}
+
+/**
+ * Owns the task board. A task goes out only once its running row is committed; a task that never reached
+ * a worker (refused, or its worker went away before it was sent) waits unplaced and goes to the next
+ * worker with room; a worker that stays away past the grace period leaves what it ran `lost`.
+ */
+export class TaskDelivery {
+  readonly board = new TaskBoard();
+  /** Tasks that never started and wait for a worker with room. */
+  private readonly unplaced: { ref: TaskRef; reason: string }[] = [];
+
+  constructor(
+    private readonly host: DeliveryHost,
+    private readonly o: TaskDeliveryOptions,
+  ) {}
+
+  /** Stop every grace timer (shutdown). */
+  stopTimers(): void {
+    for (const w of this.board.all()) clearTimeout(w.graceTimer);
+  }
+
+  /** The worker will not run a task (stopping, or full): it waits for another worker. */
+  refuse(channel: WorkerChannel, m: RefuseMessage): void {
+    const w = this.board.worker(channel.instance);
+    // A stopping worker takes nothing more; a full one (our count was off) takes nothing until a result.
+    if (w) w.capacity = m.reason === 'stopping' ? 0 : Math.max(0, w.tasks.size - 1);
+    const ref = this.board.task(m);
+    if (!ref || ref.worker !== channel.instance) return;
+    this.board.unassign(ref);
+    this.unplaced.push({ ref, reason: `worker ${channel.name} refused it (${m.reason})` });
+    this.host.schedulePump();
+  }
+
+  /** Hand tasks that never started to workers with room, oldest first; the rest keep waiting. */
+  placeUnplaced(): void {
+    const waiting = this.unplaced.splice(0);
+    for (const [i, { ref, reason }] of waiting.entries()) {
+      const w = this.board.pick();
+      if (!w) {
+        this.unplaced.push(...waiting.slice(i));
+        return;
+      }
+      if (this.board.task(ref) !== ref) continue; // ended meanwhile (job killed, lost)
+      this.board.move(ref, w);
+      this.requeue(ref, reason);
+    }
+  }
+
+  /** Send a task whose running row is committed to its worker, if connected. */
+  trySend(ref: TaskRef): void {
+    if (ref.sent || !ref.committed) return;
+    const w = this.board.worker(ref.worker);
+    const d = this.host.driver(ref.job);
+    if (!w?.channel || !d || this.board.task(ref) !== ref) return;
+    ref.sent = true;
+    w.channel.send({
+      type: 'task',
+      job: ref.job,
+      host: ref.host,
+      attempt: ref.attempt,
+      namespace: d.namespace,
+      spec: d.wireSpec,
+    });
+  }
+
+  /** Hand a task that never reached its worker out again (it did not run: safe to send once more). */
+  requeue(ref: TaskRef, reason: string): void {
+    const d = this.host.driver(ref.job);
+    if (!d) return;
+    ref.sent = false;
+    ref.committed = false;
+    d.note({ type: 'host:requeued', t: this.o.now(), host: ref.host, reason });
+    this.o.writer.updateHost({ jobId: ref.job, host: ref.host, worker: ref.worker });
+    this.host.settle(d);
+    this.o.writer.afterCommit((err) => {
+      if (err !== undefined) return;
+      ref.committed = true;
+      this.trySend(ref);
+    });
+  }
+
+  cancel(ref: TaskRef, reason: 'killed' | 'timeout' | 'shutdown'): void {
+    const w = this.board.worker(ref.worker);
+    if (ref.sent && w?.channel) {
+      w.channel.send({ type: 'cancel', job: ref.job, host: ref.host, attempt: ref.attempt, reason });
+    }
+  }
+
+  armGrace(w: WorkerSlot): void {
+    clearTimeout(w.graceTimer);
+    w.graceTimer = setTimeout(() => this.expire(w.instance), this.o.graceMs);
+  }
+
+  /** A worker did not come back in time: what it ran is `lost` (never re-run); what it never got goes elsewhere. */
+  private expire(instance: string): void {
+    const w = this.board.worker(instance);
+    if (!w || w.channel) return;
+    const now = this.o.now();
+    for (const ref of this.board.tasksOf(instance)) {
+      const d = this.host.driver(ref.job);
+      if (!ref.sent && d) {
+        // It never left this dispatcher: it did not run; it waits for another worker.
+        this.board.unassign(ref);
+        this.unplaced.push({ ref, reason: `worker ${w.name} is gone; it never got the task` });
+        this.host.schedulePump();
+        continue;
+      }
+      this.board.remove(ref);
+      if (d && d.rollout.hostState(ref.host) === 'running' && d.attemptOf(ref.host) === ref.attempt) {
+        const secs = Math.round(this.o.graceMs / 1000);
+        this.o.metrics.finished('lost', undefined);
+        this.host.endHost(
+          d,
+          ref.host,
+          'lost',
+          lostDetail(now, `worker ${w.name} did not come back within ${secs}s`),
+        );
+      }
+    }
+    this.board.drop(instance);
+    this.o.log.warn({ worker: w.name, instance }, 'worker gone: its running hosts are lost');
+  }
+}
+
+/** The detail of a host given up as `lost`. */
+export function lostDetail(now: number, why: string): HostDetail {
+  return { exitCode: null, signal: null, message: `lost: ${why}`, endedAt: now, truncated: false };
+}
