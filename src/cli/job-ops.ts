@@ -6,7 +6,7 @@ import { addConnectionOptions, connect } from './client/connect.ts';
 import { stateText } from './client/job-view-text.ts';
 import type { PogoApi } from './client/pogo-api.ts';
 import type { ConnectionFlags } from './client/profile.ts';
-import { splitTopLevel } from './client/target-files.ts';
+import { splitTopLevel } from '../config/index.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { foldHosts } from './host-ranges.ts';

@@ -6,7 +6,7 @@ import { addConnectionOptions, connect } from './client/connect.ts';
 import { renderJobsTable } from './client/job-view-text.ts';
 import { collectPages } from './client/pages.ts';
 import type { ConnectionFlags } from './client/profile.ts';
-import { splitTopLevel } from './client/target-files.ts';
+import { splitTopLevel } from '../config/index.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { exclusive, parseCount, usageError } from './flags.ts';

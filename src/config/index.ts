@@ -7,6 +7,7 @@ export { findSequenceCycle } from './sequence-cycle.ts';
 export type { SequenceCycle } from './sequence-cycle.ts';
 export { DEFAULT_TAG_SOURCE_TIMEOUT_MS } from './tag-source.ts';
 export { resolveTargets } from './targets.ts';
+export { splitTopLevel } from './tag-ref.ts';
 export type { ResolveTargetsOptions } from './targets.ts';
 export {
   CONFIG_SCHEMA_ID,

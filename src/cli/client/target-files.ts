@@ -1,7 +1,7 @@
 // `@file` items of a target expression, expanded on the client: the server cannot read the client's files.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { resolveTargets } from '../../config/index.ts';
+import { resolveTargets, splitTopLevel } from '../../config/index.ts';
 import { PogoError, isPogoError } from '../../model/index.ts';
 
 const MAX_FILE_DEPTH = 8;
@@ -171,21 +171,4 @@ export function foldRuns(hosts: readonly string[]): string[] {
   }
   flush();
   return out;
-}
-
-/** Split at `separator` outside `[...]` and `{...}`; pieces trimmed (as the config layer splits). */
-export function splitTopLevel(text: string, separator: string): string[] {
-  const pieces: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const c of text) {
-    if (c === '[' || c === '{') depth += 1;
-    else if ((c === ']' || c === '}') && depth > 0) depth -= 1;
-    if (c === separator && depth === 0) {
-      pieces.push(current.trim());
-      current = '';
-    } else current += c;
-  }
-  pieces.push(current.trim());
-  return pieces;
 }
