@@ -251,4 +251,16 @@ describe('Dispatcher', () => {
     expect(ready.ready).toBe(false);
     expect(ready.reason).toMatch(/a store write failed .*restart pogo server/);
   });
+
+  it('checks limits: 0% is a failure budget but not a parallelism', async () => {
+    const { service } = await system();
+    const job = await service.submitJob({ targets: 'h1', command: 'true', maxFailures: '0%' }, ADMIN);
+    expect(job.options.maxFailures).toBe('0%');
+    await expect(
+      service.submitJob({ targets: 'h1', command: 'true', maxParallel: '0%' }, ADMIN),
+    ).rejects.toThrow(/maxParallel: "0%" is not N or N%/);
+    await expect(
+      service.submitJob({ targets: 'h1', command: 'true', maxParallel: '0' }, ADMIN),
+    ).rejects.toThrow(/maxParallel: "0"/);
+  });
 });

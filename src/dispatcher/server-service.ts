@@ -355,7 +355,9 @@ function checkName(namespace: string): void {
 function checkLimit(field: string, value: string | undefined, min: number): void {
   if (value === undefined) return;
   const spec = parseLimit(value);
-  if (!spec || (spec.kind === 'count' && spec.value < min) || (spec.kind === 'percent' && spec.value <= 0)) {
+  // `0%` is a valid failure budget (none may fail); a parallelism needs more than 0.
+  const tooSmall = spec && (spec.kind === 'count' ? spec.value < min : min > 0 && spec.value <= 0);
+  if (!spec || tooSmall) {
     throw badRequest(`${field}: "${value}" is not N or N% (N ≥ ${min})`);
   }
 }
