@@ -22,6 +22,7 @@ import type {
 } from '../../src/model/index.ts';
 import { PogoError, emptyCounts, isFailedState, isTerminalJobState } from '../../src/model/index.ts';
 import type { HostFilter, JobFilter, OutputPage, OutputRange } from '../../src/store/index.ts';
+import { hostRecord } from './job-records.ts';
 
 /** A user a test token stands for. */
 export interface TestUser {
@@ -475,22 +476,7 @@ export class MemoryService implements PogoService {
       counts: { ...emptyCounts(), waiting: hosts.length },
       rollbackOf,
     };
-    const hostRecords = hosts.map((host, index): HostRecord => ({
-      jobId: id,
-      host,
-      index,
-      state: 'waiting',
-      attempt: 1,
-      startedAt: null,
-      endedAt: null,
-      exitCode: null,
-      signal: null,
-      message: '',
-      errorCode: null,
-      worker: null,
-      outputBytes: 0,
-      truncated: false,
-    }));
+    const hostRecords = hosts.map((host, index) => hostRecord({ jobId: id, host, index, attempt: 1 }));
     this.jobs.set(id, { record, hosts: hostRecords, events: [], output: [] });
     this.appendEvent(id, { type: 'job:submitted', t, by: actor.user });
     this.addAudit(actor, rollbackOf ? 'job.rollback' : 'job.submit', id, request.command);
