@@ -1,2 +1,10 @@
-// Security: tokens (and, later, certificates, password envelopes, roles, redaction).
+// Security: tokens, certificate checks (and, as they land, certificates, password envelopes, roles, redaction).
 export { hashToken, newToken } from './tokens.ts';
+export {
+  CERT_ROLES,
+  ROLE_URI_PREFIX,
+  certificateProblem,
+  certificateRole,
+  subjectName,
+} from './cert-check.ts';
+export type { CertRequirement, CertRole } from './cert-check.ts';
