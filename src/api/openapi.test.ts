@@ -38,6 +38,7 @@ describe('OpenAPI', () => {
     ['post', '/v1/namespaces/{ns}/plan'],
     ['get', '/v1/hosts/{host}/history'],
     ['get', '/v1/workers'],
+    ['get', '/v1/workers/certificates'],
     ['get', '/v1/audit'],
     ['get', '/v1/me'],
   ] as const;

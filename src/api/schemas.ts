@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { HOST_STATES, JOB_STATES, parseLimit } from '../model/index.ts';
 import type { SubmitJobRequest } from '../model/index.ts';
+import { sealedEnvelopeSchema } from '../security/index.ts';
 
 /** Same rule as the config loader's namespace names (docs/config.md): letters, digits, `.`, `_`, `-`. */
 const NAMESPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -62,6 +63,7 @@ export const submitJobBody = z
       .readonly()
       .exactOptional(),
     outputCapBytes: z.number().int().min(1).exactOptional(),
+    envelope: sealedEnvelopeSchema.exactOptional(),
     file: z
       .object({
         name: z.string().min(1).max(255),
@@ -168,13 +170,16 @@ export const haltBody = z
   .transform((b) => b ?? {});
 
 /** POST /v1/jobs/:ref/resume: `{}` or no body. */
-export const resumeBody = z.object({}).strict().nullish();
+/** POST /v1/jobs/:ref/resume: `envelope` gives the password again to a job in `needs-password`. */
+export const resumeBody = z.object({ envelope: sealedEnvelopeSchema.exactOptional() }).strict().nullish();
 
 /** POST /v1/jobs/:ref/retry and /skip. */
 export const hostsBody = z.object({ hosts: hostList }).strict();
 
 /** POST /v1/jobs/:ref/rollback. */
-export const rollbackBody = z.object({ command: z.string().min(1) }).strict();
+export const rollbackBody = z
+  .object({ command: z.string().min(1), envelope: sealedEnvelopeSchema.exactOptional() })
+  .strict();
 
 /** PUT /v1/namespaces/:ns and POST …/validate: raw YAML (a string) or JSON `{ text }`. */
 export const namespaceTextBody = z.union([z.string(), z.object({ text: z.string() }).strict()]);

@@ -6,6 +6,8 @@ import { addConnectionOptions, connect } from './client/connect.ts';
 import { stateText } from './client/job-view-text.ts';
 import type { PogoApi } from './client/pogo-api.ts';
 import type { ConnectionFlags } from './client/profile.ts';
+import type { SecretFlags } from './client/seal.ts';
+import { addSecretOptions, sealFromFlags } from './client/seal.ts';
 import { splitTopLevel } from '../config/index.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
@@ -14,7 +16,7 @@ import type { UsageOverride } from './lab/index.ts';
 import { countsLine } from './one-view.ts';
 
 /** Flags of the job operations. */
-export interface JobOpFlags extends ConnectionFlags {
+export interface JobOpFlags extends ConnectionFlags, SecretFlags {
   readonly kill?: boolean;
   readonly json?: boolean;
 }
@@ -47,8 +49,13 @@ export function registerJobOps(program: Command, ctx: CommandContext, usageOverr
         view: await api.halt(ref, flags.kill === true),
       })),
     );
-  add('resume', 'resume a halted job where it stopped').action((ref: string, flags: JobOpFlags) =>
-    run(flags, async (api) => ({ note: `resumed ${ref}`, view: await api.resume(ref) })),
+  addSecretOptions(
+    add('resume', 'resume a halted job, or give a job in needs-password its password again'),
+  ).action((ref: string, flags: JobOpFlags) =>
+    run(flags, async (api) => ({
+      note: `resumed ${ref}`,
+      view: await api.resume(ref, await sealFromFlags(api, flags)),
+    })),
   );
   add('retry', 'run failed hosts of a job again')
     .argument('<hosts...>', 'hosts or host patterns (web[01-03], a,b)')

@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import { addConnectionOptions, connect } from './client/connect.ts';
 import { checkJobRecord, followJob, jobUrl, submittedText } from './client/follow-job.ts';
 import type { ConnectionFlags } from './client/profile.ts';
+import type { SecretFlags } from './client/seal.ts';
+import { addSecretOptions, sealFromFlags } from './client/seal.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { usageError } from './flags.ts';
 
 /** Flags of `pogo rollback`. */
-export interface RollbackFlags extends ConnectionFlags {
+export interface RollbackFlags extends ConnectionFlags, SecretFlags {
   readonly detach?: boolean;
   readonly json?: boolean;
 }
@@ -26,7 +28,7 @@ export function registerRollback(program: Command, ctx: CommandContext): Command
     )
     .argument('<job>', 'the job to roll back: id, unique id prefix, or last')
     .argument('[command...]', 'the undo command (after --)');
-  return addConnectionOptions(rollback)
+  return addSecretOptions(addConnectionOptions(rollback))
     .option('--detach', 'print the new job id and its URL, and do not follow it')
     .option('--json', 'print one JSON object per event, then a summary line')
     .action(async (ref: string, words: string[], flags: RollbackFlags) => {
@@ -46,7 +48,7 @@ export async function runRollback(
     throw usageError('no rollback command given', `write it after --: pogo rollback ${ref} -- 'CMD'`);
   }
   const api = await connect(flags);
-  const job = checkJobRecord(await api.rollback(ref, command));
+  const job = checkJobRecord(await api.rollback(ref, command, await sealFromFlags(api, flags)));
   if (flags.detach) {
     ctx.io.out(submittedText(api, job, flags.json === true));
     return EXIT_CODES.ok;

@@ -5,6 +5,8 @@ import { formatLimit } from '../model/index.ts';
 import type { ConnectionFlags } from './client/profile.ts';
 import { addConnectionOptions, connect } from './client/connect.ts';
 import { checkJobRecord, followJob, jobUrl, submittedText } from './client/follow-job.ts';
+import type { SecretFlags } from './client/seal.ts';
+import { addSecretOptions, sealFromFlags } from './client/seal.ts';
 import { expandTargetFiles } from './client/target-files.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
@@ -13,7 +15,7 @@ import type { TaskFlags } from './task-flags.ts';
 import { addTaskOptions, parseTaskFlags } from './task-flags.ts';
 
 /** Flags of `pogo run` as commander hands them over. */
-export interface RunFlags extends TaskFlags, ConnectionFlags {
+export interface RunFlags extends TaskFlags, ConnectionFlags, SecretFlags {
   readonly namespace?: string;
   readonly targets?: string;
   readonly detach?: boolean;
@@ -40,7 +42,7 @@ export function registerRun(program: Command, ctx: CommandContext): Command {
     )
     .option('-t, --targets <list>', 'target expression: h1,h2  web[01-20]  $tag  @file  a&b  !x');
   addTaskOptions(run, false);
-  return addConnectionOptions(run)
+  return addSecretOptions(addConnectionOptions(run))
     .option('--detach', 'print the job id and its URL, and do not follow it')
     .option('--json', 'print one JSON object per event, then a summary line')
     .action(async (words: string[], flags: RunFlags) => {
@@ -56,7 +58,8 @@ export async function runRun(
 ): Promise<number> {
   const request = await buildSubmitRequest(words, flags, process.cwd());
   const api = await connect(flags);
-  const job = checkJobRecord(await api.submitJob(request));
+  const envelope = await sealFromFlags(api, flags);
+  const job = checkJobRecord(await api.submitJob(envelope ? { ...request, envelope } : request));
   if (flags.detach) {
     ctx.io.out(submittedText(api, job, flags.json === true));
     return EXIT_CODES.ok;

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { PogoError, isPogoError } from '../model/index.ts';
 import type { WorkerTls } from '../worker/index.ts';
-import { WorkerAgent, checkLinkUrl, connectWorker } from '../worker/index.ts';
+import { WorkerAgent, checkLinkUrl, connectWorker, loadSecretsDir, workerIdentity } from '../worker/index.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { usageError } from './flags.ts';
@@ -27,6 +27,7 @@ export interface WorkerFlags {
   readonly acceptNew?: boolean;
   readonly connectRate: string;
   readonly jsonLog?: boolean;
+  readonly secrets?: string;
 }
 
 /** Add `worker` to the program. */
@@ -47,6 +48,10 @@ export function registerWorker(program: Command, ctx: CommandContext): Command {
     .option('--cert <file>', 'this worker’s certificate (PEM), signed by the CA')
     .option('--key <file>', 'this worker’s private key (PEM)')
     .option('--insecure-loopback', 'allow plain ws:// to a loopback address (tests and demos only)')
+    .option(
+      '--secrets <dir>',
+      'directory of secrets for {{secret:NAME}} in commands (one file per secret, mode 0700)',
+    )
     .option('--json-log', 'log JSON lines (pino) instead of readable lines');
   return addTransportOptions(cmd).action(async (flags: WorkerFlags) => {
     ctx.exitCode = await runWorker(flags, ctx);
@@ -77,7 +82,10 @@ export async function runWorker(flags: WorkerFlags, ctx: CommandContext): Promis
   }
   const log = workerLogger(flags.jsonLog === true, ctx.io.err, { worker: name });
   const { transport, targetOf } = await openTransport(flags);
-  const agent = new WorkerAgent({ name, capacity, transport, targetOf, log });
+  // Password envelopes are sealed to the worker's certificate: its key opens them (no TLS, no envelopes).
+  const identity = tls ? workerIdentity(tls.cert, tls.key) : undefined;
+  const secrets = flags.secrets !== undefined ? await loadSecretsDir(flags.secrets) : undefined;
+  const agent = new WorkerAgent({ name, capacity, transport, targetOf, log, identity, secrets });
   const link = connectWorker(agent, { url, tls, insecureLoopback: flags.insecureLoopback, log });
   log.info({ url, capacity }, `worker ${name} (${agent.instance}) started: ${url}, capacity ${capacity}`);
 

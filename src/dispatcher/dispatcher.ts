@@ -1,6 +1,12 @@
 // The dispatcher: drives every live job with the engine, hands tasks to workers within their capacity, records all.
 import type { Plan } from '../engine/index.ts';
-import type { HostOutcome, JobRecord, WorkerInfo } from '../model/index.ts';
+import type {
+  HostOutcome,
+  JobRecord,
+  SealedEnvelope,
+  WorkerCertificate,
+  WorkerInfo,
+} from '../model/index.ts';
 import { PogoError, isTerminalJobState } from '../model/index.ts';
 import type { Store } from '../store/index.ts';
 import type {
@@ -13,6 +19,7 @@ import type {
 } from '../worker/index.ts';
 import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
 import { ConfigCache } from './config-cache.ts';
+import { EnvelopeKeeper } from './envelope-keeper.ts';
 import { EventHub } from './event-hub.ts';
 import type { HostDetail } from './job-driver.ts';
 import type { JobDriver } from './job-driver.ts';
@@ -21,7 +28,7 @@ import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
 import { DispatcherMetrics } from './metrics.ts';
 import { ProgressWriter } from './progress-writer.ts';
-import type { TaskRef, WorkerSlot } from './task-board.ts';
+import type { TaskRef, WorkerFilter, WorkerSlot } from './task-board.ts';
 import { TaskDelivery, lostDetail } from './task-delivery.ts';
 import type { WorkerChannel, WorkerChannelHandler } from './worker-channel.ts';
 
@@ -57,6 +64,10 @@ export class Dispatcher implements WorkerChannelHandler {
   readonly configs: ConfigCache;
   private readonly loader: JobLoader;
   readonly metrics = new DispatcherMetrics();
+  /** Password envelopes of live sealed jobs: memory only. */
+  private readonly envelopes = new EnvelopeKeeper();
+  /** Worker certificates seen on links, by fingerprint (for clients sealing envelopes). */
+  private readonly certificates = new Map<string, { name: string; pem: string; lastSeenAt: number }>();
   private readonly drivers = new Map<string, JobDriver>();
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
   private readonly outputBytes = new Map<string, number>();
@@ -93,6 +104,11 @@ export class Dispatcher implements WorkerChannelHandler {
         endHost: (d, host, outcome, detail) => this.endHost(d, host, outcome, detail),
         settle: (d) => this.settle(d),
         schedulePump: () => this.schedulePump(),
+        workersFor: (id) => this.workersFor(id),
+        envelopeFor: (id, w) => {
+          const box = this.envelopes.boxFor(id, w.fingerprint);
+          return box === undefined ? undefined : JSON.stringify(box);
+        },
       },
       { writer: this.writer, now: this.now, graceMs: this.graceMs, log: this.log, metrics: this.metrics },
     );
@@ -145,10 +161,11 @@ export class Dispatcher implements WorkerChannelHandler {
 
   // ---- jobs ----------------------------------------------------------------------------------------
 
-  /** Start driving a job just created in the store. */
-  async launch(record: JobRecord, plan: Plan): Promise<void> {
+  /** Start driving a job just created in the store (with its envelope, for a sealed job). */
+  async launch(record: JobRecord, plan: Plan, envelope?: SealedEnvelope): Promise<void> {
     const lease = await this.store.acquireLease(record.id, this.options.name, this.leaseTtlMs, this.now());
     if (!lease) throw new PogoError('LEASE_LOST', `job ${record.id} is driven by another dispatcher`);
+    if (envelope) this.envelopes.set(record.id, envelope);
     const d = this.loader.create(record, plan, lease.epoch, 0, new Map());
     this.drivers.set(record.id, d);
     d.note({ type: 'job:submitted', t: record.createdAt, by: record.user });
@@ -202,6 +219,50 @@ export class Dispatcher implements WorkerChannelHandler {
     });
   }
 
+  /**
+   * Give a sealed job its envelope again (after a restart it waits in `needs-password`), or replace it.
+   * The caller writes the audit entry; the envelope itself is never written anywhere.
+   */
+  async giveEnvelope(jobId: string, envelope: SealedEnvelope, by: string): Promise<JobDriver> {
+    return this.operate(jobId, (d, now) => {
+      if (!d.sealed) {
+        throw new PogoError('JOB_BAD_REQUEST', `job ${d.id} was submitted without a password`, {
+          hint: 'resume it without --password',
+        });
+      }
+      this.envelopes.set(d.id, envelope);
+      d.unpark(now, by);
+    });
+  }
+
+  /** Whether a sealed job's envelope is held (false after a restart until it is given again). */
+  holdsEnvelope(jobId: string): boolean {
+    return this.envelopes.has(jobId);
+  }
+
+  /** Fingerprints of the worker certificates an envelope may be sealed to (connected, or seen lately). */
+  knowsCertificate(fingerprint: string): boolean {
+    return this.certificates.has(fingerprint);
+  }
+
+  /** Worker certificates, connected ones first, for clients to seal envelopes to. */
+  workerCertificates(): WorkerCertificate[] {
+    const connected = new Set(
+      this.delivery.board
+        .all()
+        .filter((w) => w.channel)
+        .map((w) => w.fingerprint),
+    );
+    return [...this.certificates.entries()]
+      .map(([fingerprint, c]) => ({
+        name: c.name,
+        fingerprint,
+        certificate: c.pem,
+        connected: connected.has(fingerprint),
+      }))
+      .sort((a, b) => Number(b.connected) - Number(a.connected) || a.name.localeCompare(b.name));
+  }
+
   workers(): WorkerInfo[] {
     return this.delivery.board.list();
   }
@@ -215,6 +276,13 @@ export class Dispatcher implements WorkerChannelHandler {
   async onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage> {
     if (!this.isReady) throw new PogoError('WORKER_CONNECT_FAILED', 'the dispatcher is starting; try again');
     const w = this.delivery.board.connect(channel, this.now());
+    if (channel.certificate) {
+      this.certificates.set(channel.certificate.fingerprint256, {
+        name: channel.name,
+        pem: channel.certificate.pem,
+        lastSeenAt: this.now(),
+      });
+    }
     const held = new Set(hello.tasks.map((t) => taskKeyString(t)));
     const outputAcked: WelcomeMessage['outputAcked'] = [];
     for (const t of hello.tasks) {
@@ -341,6 +409,18 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Write a driver's new events and row changes; publish them once committed; unload finished jobs. */
   private settle(d: JobDriver): void {
+    if (
+      d.sealed &&
+      !d.parked &&
+      !this.envelopes.has(d.id) &&
+      d.rollout.jobStateNow === 'running' &&
+      !d.rollout.draining
+    ) {
+      d.park(
+        this.now(),
+        'the password is gone (the server restarted); give it again: pogo resume JOB --password',
+      );
+    }
     d.drain(
       (host) => this.delivery.board.task({ job: d.id, host, attempt: d.attemptOf(host) })?.worker ?? null,
     );
@@ -359,6 +439,7 @@ export class Dispatcher implements WorkerChannelHandler {
   private unload(d: JobDriver): void {
     if (this.drivers.get(d.id) !== d) return;
     this.drivers.delete(d.id);
+    this.envelopes.drop(d.id);
     clearTimeout(this.deadlines.get(d.id));
     this.deadlines.delete(d.id);
     void this.store.releaseLease(d.id, this.options.name, d.epoch).catch(() => undefined);
@@ -395,16 +476,19 @@ export class Dispatcher implements WorkerChannelHandler {
     if (!this.isReady) return;
     this.delivery.placeUnplaced();
     let free = this.delivery.board.freeCapacity();
-    const live = [...this.drivers.values()].filter((d) => d.rollout.jobStateNow === 'running');
+    const live = [...this.drivers.values()].filter((d) => d.rollout.jobStateNow === 'running' && !d.parked);
     if (live.length === 0) return;
     const now = this.now();
     const first = this.rr++ % live.length;
     for (let i = 0; i < live.length && free > 0; i++) {
       const d = live[(first + i) % live.length] as JobDriver;
-      const started = d.next(now, free);
+      const accept = this.workersFor(d.id);
+      const room = d.sealed ? Math.min(free, this.delivery.board.freeCapacity(accept)) : free;
+      if (room === 0) continue;
+      const started = d.next(now, room);
       const refs: TaskRef[] = [];
       for (const { host, attempt } of started) {
-        const w = this.delivery.board.pick() as WorkerSlot;
+        const w = this.delivery.board.pick(accept) as WorkerSlot;
         refs.push(this.delivery.board.assign({ job: d.id, host, attempt }, w));
       }
       free -= started.length;
@@ -422,6 +506,12 @@ export class Dispatcher implements WorkerChannelHandler {
     }
   }
 
+  /** A sealed job's tasks go only to workers holding a box of its envelope; others' go anywhere. */
+  private workersFor(jobId: string): WorkerFilter {
+    if (this.drivers.get(jobId)?.sealed !== true) return () => true;
+    return (w) => this.envelopes.boxFor(jobId, w.fingerprint) !== undefined;
+  }
+
   private async renewLeases(): Promise<void> {
     for (const d of [...this.drivers.values()]) {
       const lease = await this.store
@@ -430,6 +520,7 @@ export class Dispatcher implements WorkerChannelHandler {
       if (!lease || lease.epoch !== d.epoch) {
         this.log.error({ job: d.id }, 'lease lost: another dispatcher drives the job now');
         this.drivers.delete(d.id);
+        this.envelopes.drop(d.id);
       }
     }
   }

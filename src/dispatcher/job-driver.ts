@@ -58,6 +58,8 @@ export class JobDriver {
   /** Committed-to-be events since the last `takeCommitted` (for subscribers). */
   private pending: EventRecord[] = [];
   private spec: TaskMessage['spec'] | undefined;
+  /** In `needs-password`: sealed, its envelope gone; nothing new starts until it is given again. */
+  parked: boolean;
 
   constructor(init: JobDriverInit) {
     this.id = init.record.id;
@@ -67,6 +69,7 @@ export class JobDriver {
     this.seq = init.lastSeq;
     this.attempts = init.attempts;
     this.writer = init.writer;
+    this.parked = init.record.state === 'needs-password';
     this.written = init.rollout.plan.hosts.map((h, i) => {
       this.index.set(h, i);
       return init.rollout.hostState(h);
@@ -77,6 +80,32 @@ export class JobDriver {
   get wireSpec(): TaskMessage['spec'] {
     this.spec ??= toWireSpec(this.record.options.task);
     return this.spec;
+  }
+
+  /** Submitted with a password envelope: its tasks need a worker the envelope was sealed to. */
+  get sealed(): boolean {
+    return this.record.options.sealed === true;
+  }
+
+  /**
+   * Enter `needs-password` (the envelope is gone): the state is written with the reason and a note logged;
+   * running hosts finish, nothing new starts.
+   */
+  park(now: number, reason: string): void {
+    if (this.parked) return;
+    this.parked = true;
+    this.push({ type: 'job:needs-password', t: now, reason });
+    this.writer.updateJob({ id: this.id, state: 'needs-password', reason });
+  }
+
+  /** The password was given again: back to `running`. */
+  unpark(now: number, by: string): void {
+    if (!this.parked) return;
+    this.parked = false;
+    this.push({ type: 'job:password-given', t: now, by });
+    // Parking happens only while not draining, and a halt unparks: so the job runs, with no reason.
+    if (this.rollout.jobStateNow === 'running')
+      this.writer.updateJob({ id: this.id, state: 'running', reason: '' });
   }
 
   get namespace(): string {
@@ -159,6 +188,10 @@ export class JobDriver {
         return w.updateJob({ id, state: 'running', startedAt: e.t, reason: '' });
       case 'job:halting':
         // A running job with a reason is draining; a restart must not start hosts again.
+        if (this.parked) {
+          this.parked = false;
+          return w.updateJob({ id, state: 'running', reason: e.reason });
+        }
         return w.updateJob({ id, reason: e.reason });
       case 'job:resumed':
         return w.updateJob({ id, state: 'running', reason: '', endedAt: null });

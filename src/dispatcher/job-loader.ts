@@ -66,9 +66,11 @@ export class JobLoader {
     if (record.state === 'pending') {
       driver.rollout.start(now);
     } else {
+      // `needs-password` is a running job that starts nothing until the password is given again.
+      const parked = record.state === 'needs-password';
       driver.rollout.restore({
-        jobState: record.state,
-        reason: record.reason,
+        jobState: parked ? 'running' : record.state,
+        reason: parked ? '' : record.reason,
         draining: record.state === 'running' && record.reason !== '' ? record.reason : undefined,
         startedAt: record.startedAt,
         hostStates: hosts.map((h) => h.state),

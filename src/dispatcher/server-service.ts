@@ -13,7 +13,9 @@ import type {
   NamespaceVersion,
   Page,
   PlanPreview,
+  SealedEnvelope,
   SubmitJobRequest,
+  WorkerCertificate,
   WorkerInfo,
 } from '../model/index.ts';
 import { PogoError, isPogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
@@ -49,11 +51,13 @@ export class ServerService implements PogoService {
     const { version, config } = await this.currentConfig(namespace);
     const targets = await this.targetsOf(namespace, request.targets, config);
     const plan = planFor(config, targets, { maxParallel: request.maxParallel, rollback: false });
+    if (request.envelope) this.checkEnvelope(request.envelope);
     const options: JobOptions = {
       ...(request.maxParallel !== undefined ? { maxParallel: request.maxParallel } : {}),
       ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
       ...(request.jobTimeoutMs !== undefined ? { jobTimeoutMs: request.jobTimeoutMs } : {}),
       task: taskSpecOf(request),
+      ...(request.envelope ? { sealed: true } : {}),
     };
     const record = await this.store.createJob({
       id: newJobId(),
@@ -67,8 +71,14 @@ export class ServerService implements PogoService {
       rollbackOf: null,
       hosts: plan.hosts,
     });
-    await this.audit(actor, 'job.submit', record.id, `${plan.hosts.length} hosts: ${record.command}`);
-    await this.dispatcher.launch(record, plan);
+    const sealed = request.envelope ? ' (with a sealed password)' : '';
+    await this.audit(
+      actor,
+      'job.submit',
+      record.id,
+      `${plan.hosts.length} hosts: ${record.command}${sealed}`,
+    );
+    await this.dispatcher.launch(record, plan, request.envelope);
     return withoutScript(await this.store.getJob(record.id));
   }
 
@@ -124,8 +134,33 @@ export class ServerService implements PogoService {
     return this.getJob(id);
   }
 
-  async resume(ref: string, actor: Actor): Promise<JobView> {
+  async resume(
+    ref: string,
+    actor: Actor,
+    options?: { readonly envelope?: SealedEnvelope },
+  ): Promise<JobView> {
     const id = await this.resolve(ref, actor);
+    const envelope = options?.envelope;
+    if (envelope) {
+      this.checkEnvelope(envelope);
+      const d = await this.dispatcher.giveEnvelope(id, envelope, actor.user);
+      await this.audit(actor, 'job.password', id, 'password given again (sealed)');
+      if (d.rollout.jobStateNow !== 'halted') return this.getJob(id);
+    } else {
+      const job = await this.store.getJob(id);
+      if (
+        job.state === 'needs-password' ||
+        (job.options.sealed === true && !this.dispatcher.holdsEnvelope(id))
+      ) {
+        throw new PogoError(
+          'JOB_NEEDS_PASSWORD',
+          `job ${id} needs the password again: the server no longer holds it`,
+          {
+            hint: `pogo resume ${id} --password`,
+          },
+        );
+      }
+    }
     await this.dispatcher.operate(id, (d, now) => d.rollout.resume(now, actor.user));
     await this.audit(actor, 'job.resume', id, '');
     return this.getJob(id);
@@ -145,9 +180,16 @@ export class ServerService implements PogoService {
     return this.getJob(id);
   }
 
-  async rollback(ref: string, command: string, actor: Actor): Promise<JobRecord> {
+  async rollback(
+    ref: string,
+    command: string,
+    actor: Actor,
+    options?: { readonly envelope?: SealedEnvelope },
+  ): Promise<JobRecord> {
     const original = await this.store.getJob(await this.resolve(ref, actor));
     if (command.trim() === '') throw badRequest('the rollback command is empty');
+    const envelope = options?.envelope;
+    if (envelope) this.checkEnvelope(envelope);
     const done = (await this.store.allHosts(original.id)).filter((h) => h.state === 'succeeded');
     if (done.length === 0) throw badRequest(`job ${original.id} has no succeeded host to roll back`);
     const hosts = done.map((h) => h.host).reverse();
@@ -166,12 +208,17 @@ export class ServerService implements PogoService {
       targets: `rollback of ${original.id}`,
       createdAt: this.now(),
       configVersion: original.configVersion,
-      options: { ...original.options, task: { ...task, command } },
+      // A rollback of a sealed job is sealed too: without a new envelope it waits in needs-password.
+      options: {
+        ...original.options,
+        task: { ...task, command },
+        ...(envelope || original.options.sealed === true ? { sealed: true } : {}),
+      },
       rollbackOf: original.id,
       hosts: plan.hosts,
     });
     await this.audit(actor, 'job.rollback', original.id, `${record.id}: ${command}`);
-    await this.dispatcher.launch(record, plan);
+    await this.dispatcher.launch(record, plan, envelope);
     return withoutScript(await this.store.getJob(record.id));
   }
 
@@ -228,6 +275,20 @@ export class ServerService implements PogoService {
 
   workers(): readonly WorkerInfo[] {
     return this.dispatcher.workers();
+  }
+
+  workerCertificates(): readonly WorkerCertificate[] {
+    return this.dispatcher.workerCertificates();
+  }
+
+  /** An envelope must be sealed to at least one worker certificate this server has seen. */
+  private checkEnvelope(envelope: SealedEnvelope): void {
+    if (envelope.boxes.some((b) => this.dispatcher.knowsCertificate(b.to))) return;
+    throw new PogoError(
+      'ENVELOPE_INVALID',
+      `the password envelope is sealed to ${envelope.boxes.length} certificate(s), none of a worker this server knows`,
+      { hint: 'fetch the workers again (GET /v1/workers/certificates); the CLI does this for you' },
+    );
   }
 
   readAudit(filter: {

@@ -9,7 +9,9 @@ import type {
   NamespaceVersion,
   Page,
   PlanPreview,
+  SealedEnvelope,
   SubmitJobRequest,
+  WorkerCertificate,
   WorkerInfo,
 } from '../model/index.ts';
 import type { HostFilter, JobFilter, OutputPage, OutputRange } from '../store/index.ts';
@@ -65,11 +67,17 @@ export interface PogoService {
   ): Promise<Unsubscribe>;
 
   halt(ref: string, actor: Actor, options?: { readonly kill?: boolean }): Promise<JobView>;
-  resume(ref: string, actor: Actor): Promise<JobView>;
+  /** Resume a halted job; `envelope` gives the password again to a job in `needs-password`. */
+  resume(ref: string, actor: Actor, options?: { readonly envelope?: SealedEnvelope }): Promise<JobView>;
   retry(ref: string, hosts: readonly string[], actor: Actor): Promise<JobView>;
   skip(ref: string, hosts: readonly string[], actor: Actor): Promise<JobView>;
   /** A new job running `command` on the hosts that succeeded in `ref`, in reverse order. */
-  rollback(ref: string, command: string, actor: Actor): Promise<JobRecord>;
+  rollback(
+    ref: string,
+    command: string,
+    actor: Actor,
+    options?: { readonly envelope?: SealedEnvelope },
+  ): Promise<JobRecord>;
 
   putNamespace(namespace: string, text: string, actor: Actor): Promise<NamespaceVersion>;
   checkNamespace(namespace: string, text: string): Promise<NamespaceCheck>;
@@ -82,6 +90,8 @@ export interface PogoService {
   ): Promise<PlanPreview>;
 
   workers(): readonly WorkerInfo[];
+  /** Certificates of the workers (connected or seen), for clients to seal password envelopes to. */
+  workerCertificates(): readonly WorkerCertificate[];
   readAudit(filter: {
     readonly subject?: string;
     readonly user?: string;

@@ -26,7 +26,14 @@ export interface WorkerSlot {
   lastSeenAt: number;
   remote: string;
   graceTimer: NodeJS.Timeout | undefined;
+  /** Fingerprint of the certificate it connected with (envelopes are sealed to it). */
+  fingerprint: string | undefined;
 }
+
+/** Which workers a task may go to (a sealed job: only those it holds an envelope box for). */
+export type WorkerFilter = (w: WorkerSlot) => boolean;
+
+const ANY: WorkerFilter = () => true;
 
 /** Bookkeeping only: no I/O, no timers of its own (the dispatcher sets grace timers on slots). */
 export class TaskBoard {
@@ -34,18 +41,19 @@ export class TaskBoard {
   private readonly tasks = new Map<string, TaskRef>();
 
   /** Free capacity over connected workers. */
-  freeCapacity(): number {
+  freeCapacity(accept: WorkerFilter = ANY): number {
     let n = 0;
-    for (const w of this.workers.values()) if (w.channel) n += Math.max(0, w.capacity - w.tasks.size);
+    for (const w of this.workers.values())
+      if (w.channel && accept(w)) n += Math.max(0, w.capacity - w.tasks.size);
     return n;
   }
 
   /** The connected worker with the most free capacity (ties: first connected). */
-  pick(): WorkerSlot | undefined {
+  pick(accept: WorkerFilter = ANY): WorkerSlot | undefined {
     let best: WorkerSlot | undefined;
     let bestFree = 0;
     for (const w of this.workers.values()) {
-      if (!w.channel) continue;
+      if (!w.channel || !accept(w)) continue;
       const free = w.capacity - w.tasks.size;
       if (free > bestFree) {
         best = w;
@@ -73,6 +81,7 @@ export class TaskBoard {
         lastSeenAt: now,
         remote: channel.remote,
         graceTimer: undefined,
+        fingerprint: channel.certificate?.fingerprint256,
       };
       this.workers.set(channel.instance, w);
     }
@@ -81,6 +90,7 @@ export class TaskBoard {
     w.channel = channel;
     w.capacity = channel.capacity;
     w.remote = channel.remote;
+    w.fingerprint = channel.certificate?.fingerprint256;
     w.connectedAt = now;
     w.lastSeenAt = now;
     return w;
@@ -100,6 +110,7 @@ export class TaskBoard {
         lastSeenAt: now,
         remote: '',
         graceTimer: undefined,
+        fingerprint: undefined,
       };
       this.workers.set(instance, w);
     }

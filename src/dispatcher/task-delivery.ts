@@ -5,7 +5,7 @@ import type { HostDetail, JobDriver } from './job-driver.ts';
 import type { Logger } from './logger.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 import type { ProgressWriter } from './progress-writer.ts';
-import type { TaskRef, WorkerSlot } from './task-board.ts';
+import type { TaskRef, WorkerFilter, WorkerSlot } from './task-board.ts';
 import { TaskBoard } from './task-board.ts';
 import type { WorkerChannel } from './worker-channel.ts';
 
@@ -17,6 +17,10 @@ export interface DeliveryHost {
   /** Write a driver's new events and row changes. */
   settle(d: JobDriver): void;
   schedulePump(): void;
+  /** Which workers may run the job's tasks (all, or those its envelope was sealed to). */
+  workersFor(jobId: string): WorkerFilter;
+  /** The envelope box (JSON) for a task of a sealed job on worker `w`; undefined for unsealed jobs. */
+  envelopeFor(jobId: string, w: WorkerSlot): string | undefined;
 }
 
 export interface TaskDeliveryOptions {
@@ -62,13 +66,19 @@ export class TaskDelivery {
   /** Hand tasks that never started to workers with room, oldest first; the rest keep waiting. */
   placeUnplaced(): void {
     const waiting = this.unplaced.splice(0);
-    for (const [i, { ref, reason }] of waiting.entries()) {
-      const w = this.board.pick();
-      if (!w) {
+    for (const [i, item] of waiting.entries()) {
+      if (this.board.freeCapacity() === 0) {
         this.unplaced.push(...waiting.slice(i));
         return;
       }
+      const { ref, reason } = item;
       if (this.board.task(ref) !== ref) continue; // ended meanwhile (job killed, lost)
+      // A sealed job's task may only go to a worker its envelope was sealed to; it waits for one.
+      const w = this.board.pick(this.host.workersFor(ref.job));
+      if (!w) {
+        this.unplaced.push(item);
+        continue;
+      }
       this.board.move(ref, w);
       this.requeue(ref, reason);
     }
@@ -80,6 +90,13 @@ export class TaskDelivery {
     const w = this.board.worker(ref.worker);
     const d = this.host.driver(ref.job);
     if (!w?.channel || !d || this.board.task(ref) !== ref) return;
+    const envelope = this.host.envelopeFor(ref.job, w);
+    if (d.sealed && envelope === undefined) {
+      // The worker has no box of this job's envelope (it reconnected with another certificate): elsewhere.
+      this.board.unassign(ref);
+      this.unplaced.push({ ref, reason: `worker ${w.name} cannot open this job's password envelope` });
+      return this.host.schedulePump();
+    }
     ref.sent = true;
     w.channel.send({
       type: 'task',
@@ -88,6 +105,7 @@ export class TaskDelivery {
       attempt: ref.attempt,
       namespace: d.namespace,
       spec: d.wireSpec,
+      ...(envelope !== undefined ? { envelope } : {}),
     });
   }
 

@@ -8,6 +8,13 @@ import type {
   WelcomeMessage,
 } from '../worker/index.ts';
 
+/** A worker's certificate as the link admitted it. */
+export interface WorkerLinkCertificate {
+  readonly pem: string;
+  /** `AB:CD:…`, as Node's X509Certificate.fingerprint256 prints it. */
+  readonly fingerprint256: string;
+}
+
 /** One connected worker as the dispatcher talks to it. */
 export interface WorkerChannel {
   /** The worker process's random id (from `hello`). */
@@ -16,6 +23,8 @@ export interface WorkerChannel {
   readonly capacity: number;
   /** Remote address (`127.0.0.1:51234`, `in-process`). */
   readonly remote: string;
+  /** The worker's certificate as admitted on the link (PEM and SHA-256 fingerprint); password envelopes are sealed to it. */
+  readonly certificate?: WorkerLinkCertificate | undefined;
   /** Queue a message; never throws (a closed channel drops it: the worker resends what matters on reconnect). */
   send(message: DispatcherMessage): void;
   /** Close the link (protocol violation, shutdown). */

@@ -1,4 +1,5 @@
 // Shapes of the HTTP API's requests and answers that are not stored records (submit, views, plan preview).
+import type { SealedEnvelope } from './envelope.ts';
 import type { JobRecord } from './records.ts';
 
 /** POST /v1/jobs. Limits are `N` or `N%`; durations in ms. Omitted fields take the documented defaults. */
@@ -27,6 +28,8 @@ export interface SubmitJobRequest {
   /** Default 1 MiB. */
   readonly outputCapBytes?: number;
   readonly file?: { readonly name: string; readonly contentBase64: string; readonly args: readonly string[] };
+  /** The operator's password and/or SSH key sealed to the workers' certificates (`pogo run --password`). */
+  readonly envelope?: SealedEnvelope;
 }
 
 /** GET /v1/jobs/:id: the record plus what only the driving dispatcher knows. */

@@ -29,4 +29,5 @@ export type {
   TaskSpec,
   WorkerInfo,
 } from './records.ts';
+export type { SealedBox, SealedEnvelope, WorkerCertificate } from './envelope.ts';
 export type { Actor, ApiErrorBody, JobView, PlanPreview, SubmitJobRequest } from './api-types.ts';

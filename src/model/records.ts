@@ -31,6 +31,8 @@ export interface JobOptions {
   readonly maxFailures?: string;
   readonly jobTimeoutMs?: number;
   readonly task: TaskSpec;
+  /** Submitted with a sealed envelope (password or SSH key): workers need it, the server never keeps it. */
+  readonly sealed?: boolean;
 }
 
 export interface JobRecord {
@@ -84,7 +86,9 @@ export interface HostRecord {
 export type JobNoteEvent =
   | { type: 'job:submitted'; t: number; by: string }
   | { type: 'job:halt-requested'; t: number; by: string; kill: boolean }
-  | { type: 'host:requeued'; t: number; host: string; reason: string };
+  | { type: 'host:requeued'; t: number; host: string; reason: string }
+  | { type: 'job:needs-password'; t: number; reason: string }
+  | { type: 'job:password-given'; t: number; by: string };
 
 /** An event of a job's append-only log. `seq` counts from 1 per job; SSE ids are `seq`. */
 export type EventRecord = (PogoEvent | JobNoteEvent) & { readonly seq: number; readonly jobId: string };

@@ -18,7 +18,11 @@ export type HostState = (typeof HOST_STATES)[number];
 export const HOST_OUTCOMES = ['succeeded', 'failed', 'unreachable', 'timed_out', 'lost'] as const;
 export type HostOutcome = (typeof HOST_OUTCOMES)[number];
 
-export const JOB_STATES = ['pending', 'running', 'succeeded', 'failed', 'halted'] as const;
+/**
+ * `needs-password`: the job was submitted with the operator's password (or key) and the server lost it
+ * (restart, failover); nothing new starts until `pogo resume JOB --password`.
+ */
+export const JOB_STATES = ['pending', 'running', 'needs-password', 'succeeded', 'failed', 'halted'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 const FAILED: ReadonlySet<HostState> = new Set(['failed', 'unreachable', 'timed_out', 'lost']);

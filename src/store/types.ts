@@ -150,7 +150,7 @@ export interface Store {
   /** A full id from a unique prefix, or `last` (the newest job, of `user` when given). STORE_NOT_FOUND / STORE_CONFLICT (ambiguous). */
   resolveJobId(ref: string, user?: string): Promise<string>;
   findJobs(filter: JobFilter): Promise<Page<JobRecord>>;
-  /** Jobs in `pending` or `running` (what a starting dispatcher must drive). */
+  /** Jobs in `pending`, `running` or `needs-password` (what a starting dispatcher must drive). */
   activeJobs(): Promise<readonly JobRecord[]>;
   /** How many jobs are in each state, every state present (zero included): the `/metrics` gauges. */
   countJobsByState(): Promise<Record<JobState, number>>;

@@ -1,8 +1,9 @@
 // Opens one authenticated ssh2 connection (over TCP or a jump host's forwarded channel), host key checked.
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client } from 'ssh2';
-import type { Algorithms, HostVerifier, ServerHostKeyAlgorithm } from 'ssh2';
+import { Client, utils as sshUtils } from 'ssh2';
+import type { Algorithms, HostVerifier, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
+import { PogoError } from '../model/index.ts';
 import { abortedError, connectError, unreachable } from './connect-errors.ts';
 import type { ConnectWhere } from './connect-errors.ts';
 import type { ConnectRateLimiter } from './connect-rate.ts';
@@ -34,6 +35,8 @@ export interface ConnectDeps {
 
 export interface HopOptions {
   readonly password?: string | undefined;
+  /** The operator's key (text), tried before the key files. */
+  readonly privateKey?: string | undefined;
   readonly signal?: AbortSignal | undefined;
   /** A forwarded channel through a jump host; a new TCP connection when absent. */
   readonly sock?: Duplex | undefined;
@@ -76,7 +79,10 @@ export async function connectHop(t: Endpoint, deps: ConnectDeps, options: HopOpt
   const algorithms: Algorithms | undefined =
     prefer.length > 0 ? { serverHostKey: { prepend: prefer, append: [], remove: [] } } : undefined;
   const keys = deps.auth.includes('publickey')
-    ? await deps.identities.load(t.identityFiles ?? defaultIdentityFiles())
+    ? [
+        ...operatorKeys(options.privateKey),
+        ...(await deps.identities.load(t.identityFiles ?? defaultIdentityFiles())),
+      ]
     : [];
   const auth = createAuthHandler({
     user: t.user,
@@ -155,4 +161,22 @@ export function forwardTo(via: Client, t: Endpoint, jumpName: string): Promise<D
       else resolve(stream);
     });
   });
+}
+
+/** The operator's key given with the job, parsed in memory (an encrypted or malformed key is SSH_AUTH_FAILED). */
+function operatorKeys(text: string | undefined): ParsedKey[] {
+  if (text === undefined) return [];
+  const parsed = sshUtils.parseKey(text);
+  const keys = Array.isArray(parsed) ? parsed : [parsed];
+  if (keys.some((k) => k instanceof Error)) {
+    // The parser's message is not used: it could quote the key.
+    throw new PogoError(
+      'SSH_AUTH_FAILED',
+      'the SSH key given with the job cannot be read (encrypted or not a private key)',
+      {
+        hint: 'give an unencrypted private key to --ssh-key, or decrypt a copy: ssh-keygen -p -N "" -f COPY',
+      },
+    );
+  }
+  return keys as ParsedKey[];
 }

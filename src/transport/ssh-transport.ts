@@ -146,11 +146,14 @@ export function createSshTransport(options: SshTransportOptions = {}): Transport
           const previous = hops.at(-1);
           const sock = previous ? await forwardTo(previous, hop, chain[i - 1]?.host ?? '') : undefined;
           const last = i === chain.length - 1;
-          const client = await connectHop(hop, deps, { signal, sock, password: openOptions.password }).catch(
-            (e: unknown) => {
-              throw last ? e : viaJump(e, hop.host);
-            },
-          );
+          const client = await connectHop(hop, deps, {
+            signal,
+            sock,
+            password: openOptions.password,
+            privateKey: openOptions.privateKey,
+          }).catch((e: unknown) => {
+            throw last ? e : viaJump(e, hop.host);
+          });
           hops.push(client);
         }
       } catch (e: unknown) {

@@ -60,14 +60,20 @@ export interface Session {
   close(): void;
 }
 
+/** How one connection authenticates beyond the transport's own settings. */
+export interface OpenOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** For password and keyboard-interactive auth (and sudo prompts, by the caller). */
+  readonly password?: string | undefined;
+  /** An SSH private key (OpenSSH or PEM text) tried first, from memory: it never touches a disk. */
+  readonly privateKey?: string | undefined;
+}
+
 /** A way to reach targets: `ssh` (ssh2, in-process), `openssh` (spawns ssh), `local`. */
 export interface Transport {
   readonly name: 'ssh' | 'openssh' | 'local';
   /** Connect and authenticate. Failures throw PogoError with an SSH_* code (unreachable, auth, host key). */
-  open(
-    target: Target,
-    options?: { signal?: AbortSignal | undefined; password?: string | undefined },
-  ): Promise<Session>;
+  open(target: Target, options?: OpenOptions): Promise<Session>;
   /** Release shared resources (agent connections, rate limiter timers). */
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 // What a WorkerAgent is built from and what it exposes: options, the connection a driver gives it, held tasks.
+import type { KeyObject } from 'node:crypto';
 import type { Target, Transport } from '../transport/index.ts';
 import type { LinkLogger } from './link-log.ts';
 import type { TaskKey, WorkerMessage } from './link-protocol.ts';
@@ -25,6 +26,17 @@ export interface WorkerAgentOptions {
   readonly outputWindowBytes?: number | undefined;
   readonly now?: (() => number) | undefined;
   readonly log?: LinkLogger | undefined;
+  /** The worker's certificate key and fingerprint: password envelopes of tasks are opened with it. */
+  readonly identity?: WorkerIdentity | undefined;
+  /** Values for `{{secret:NAME}}` in commands (from `--secrets DIR`); never sent anywhere. */
+  readonly secrets?: ReadonlyMap<string, string> | undefined;
+}
+
+/** The key a worker opens password envelopes with (its certificate's). */
+export interface WorkerIdentity {
+  readonly privateKey: KeyObject;
+  /** fingerprint256 of its certificate (envelope boxes are addressed by it). */
+  readonly fingerprint: string;
 }
 
 /** A task the worker holds: still running, or finished with a result not yet acknowledged. */

@@ -28,7 +28,9 @@ export type {
   WorkerMessage,
 } from './link-protocol.ts';
 export { WorkerAgent } from './worker-agent.ts';
-export type { HeldTaskInfo, LinkConnection, WorkerAgentOptions } from './agent-options.ts';
+export type { HeldTaskInfo, LinkConnection, WorkerAgentOptions, WorkerIdentity } from './agent-options.ts';
+export { workerIdentity } from './identity.ts';
+export { MASK, SecretMasker, loadSecretsDir, resolveSecretRefs, secretNames } from './secrets.ts';
 export type { StopOptions } from './stop-gate.ts';
 export { checkLinkUrl, checkTlsMaterial, connectWorker } from './link-client.ts';
 export type { ConnectWorkerOptions, WorkerLink, WorkerTls } from './link-client.ts';

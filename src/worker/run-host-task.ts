@@ -14,6 +14,10 @@ import type { HostTask, HostTaskResult, TaskOutputChunk } from './types.ts';
 export interface RunHostTaskOptions {
   /** For SSH password authentication and sudo prompts; never logged or reported. */
   readonly password?: string | undefined;
+  /** The operator's SSH private key (text), used in memory for this task's login; never logged or written. */
+  readonly privateKey?: string | undefined;
+  /** Values masked as `****` in the output (the password is always masked too). */
+  readonly secrets?: readonly string[] | undefined;
   /** The operator's kill: the running step is stopped and the host `failed` with `killed by operator`. */
   readonly signal?: AbortSignal | undefined;
   /** Each output chunk as it is kept (after the cap). */
@@ -47,24 +51,32 @@ export async function runHostTask(
 ): Promise<HostTaskResult> {
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const out = new OutputCollector(task.outputCapBytes, now, options.onOutput);
+  const masks = [...(options.secrets ?? []), ...(options.password !== undefined ? [options.password] : [])];
+  const out = new OutputCollector(task.outputCapBytes, now, options.onOutput, masks);
   const progress = { attempts: 0 };
-  const result = (e: Ending): HostTaskResult => ({
-    outcome: e.outcome,
-    exitCode: e.exitCode ?? null,
-    signal: e.signal ?? null,
-    startedAt,
-    endedAt: now(),
-    attempts: progress.attempts,
-    output: out.chunks,
-    truncated: out.truncated,
-    message: e.message,
-    ...(e.errorCode !== undefined ? { errorCode: e.errorCode } : {}),
-  });
+  const result = (e: Ending): HostTaskResult => {
+    out.flush();
+    return {
+      outcome: e.outcome,
+      exitCode: e.exitCode ?? null,
+      signal: e.signal ?? null,
+      startedAt,
+      endedAt: now(),
+      attempts: progress.attempts,
+      output: out.chunks,
+      truncated: out.truncated,
+      message: e.message,
+      ...(e.errorCode !== undefined ? { errorCode: e.errorCode } : {}),
+    };
+  };
   if (options.signal?.aborted) return result(KILLED);
   let session: Session;
   try {
-    session = await transport.open(target, { signal: options.signal, password: options.password });
+    session = await transport.open(target, {
+      signal: options.signal,
+      password: options.password,
+      privateKey: options.privateKey,
+    });
   } catch (e: unknown) {
     if (options.signal?.aborted) return result(KILLED);
     const message = e instanceof Error ? e.message : String(e);

@@ -1,7 +1,10 @@
 // The worker's side of the link protocol: runs each task at most once, streams output in a window, keeps results until acked.
 import { randomBytes } from 'node:crypto';
+import { PogoError, isPogoError } from '../model/index.ts';
+import type { EnvelopeSecrets } from '../security/index.ts';
+import { openBox, parseSealedBox } from '../security/index.ts';
 import type { Target, Transport } from '../transport/index.ts';
-import type { HeldTaskInfo, LinkConnection, WorkerAgentOptions } from './agent-options.ts';
+import type { HeldTaskInfo, LinkConnection, WorkerAgentOptions, WorkerIdentity } from './agent-options.ts';
 import type { LinkLogger } from './link-log.ts';
 import { silentLinkLogger } from './link-log.ts';
 import { LINK_PROTOCOL_VERSION, taskKeyString } from './link-protocol.ts';
@@ -10,6 +13,7 @@ import type { DispatcherMessage, TaskKey, TaskMessage, WelcomeMessage } from './
 import { DEFAULT_HEARTBEAT_MS } from './link-rules.ts';
 import { pogoVersion } from './pogo-version.ts';
 import { runHostTask } from './run-host-task.ts';
+import { resolveSecretRefs } from './secrets.ts';
 import { StopGate } from './stop-gate.ts';
 import type { StopOptions } from './stop-gate.ts';
 import { failedResult, hostTaskOf, resultFields } from './task-message.ts';
@@ -49,6 +53,8 @@ export class WorkerAgent {
   private readonly heartbeatMs: number;
   private readonly now: () => number;
   private readonly log: LinkLogger;
+  private readonly identity: WorkerIdentity | undefined;
+  private readonly secrets: ReadonlyMap<string, string>;
   private readonly tasks = new Map<string, HeldTask>();
   private readonly done = new Set<string>();
   private readonly output: OutputPump;
@@ -66,6 +72,8 @@ export class WorkerAgent {
     this.output = new OutputPump(options.outputWindowBytes ?? 1 << 20);
     this.now = options.now ?? Date.now;
     this.log = options.log ?? silentLinkLogger;
+    this.identity = options.identity;
+    this.secrets = options.secrets ?? new Map();
     this.gate = new StopGate(
       () => this.tasks.size === 0,
       () => this.abortRunning(),
@@ -217,10 +225,7 @@ export class WorkerAgent {
     };
     this.tasks.set(id, task);
     this.runningCount++;
-    this.log.info({ task: id }, `task ${id} started`);
-    if (message.envelope !== undefined) {
-      this.log.warn({ task: id }, `task ${id}: password envelopes are not supported yet; running without`);
-    }
+    this.log.info({ task: id, sealed: message.envelope !== undefined }, `task ${id} started`);
     this.execute(task, message).catch((e: unknown) =>
       this.log.error({ task: id, error: String(e) }, `task ${id}: worker error`),
     );
@@ -229,15 +234,28 @@ export class WorkerAgent {
   private async execute(task: HeldTask, message: TaskMessage): Promise<void> {
     let result: HostTaskResult;
     try {
-      result = await runHostTask(this.transport, this.targetOf(message.host), hostTaskOf(message), {
-        signal: task.controller.signal,
-        now: this.now,
-        onOutput: (chunk) => {
-          task.outbox.add(chunk);
-          this.output.mark(task.outbox);
-          this.pump();
-        },
-      });
+      const prepared = this.prepare(message);
+      if ('failed' in prepared) {
+        result = prepared.failed;
+        this.log.warn(
+          { task: task.id, errorCode: result.errorCode },
+          `task ${task.id} not run: ${result.message}`,
+        );
+      } else {
+        const { secrets, used, hostTask } = prepared;
+        result = await runHostTask(this.transport, this.targetOf(message.host), hostTask, {
+          password: secrets.password,
+          privateKey: secrets.sshKey,
+          secrets: used,
+          signal: task.controller.signal,
+          now: this.now,
+          onOutput: (chunk) => {
+            task.outbox.add(chunk);
+            this.output.mark(task.outbox);
+            this.pump();
+          },
+        });
+      }
     } catch (e: unknown) {
       result = failedResult(this.now(), `worker error: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -250,6 +268,40 @@ export class WorkerAgent {
     );
     this.output.mark(task.outbox);
     this.pump();
+  }
+
+  /**
+   * Open the task's password envelope and fill in `{{secret:NAME}}`; a failure of either fails the host
+   * before anything runs on it (the message names the problem, never a secret).
+   */
+  private prepare(message: TaskMessage):
+    | {
+        readonly secrets: EnvelopeSecrets;
+        readonly used: readonly string[];
+        readonly hostTask: ReturnType<typeof hostTaskOf>;
+      }
+    | { readonly failed: HostTaskResult } {
+    try {
+      let secrets: EnvelopeSecrets = {};
+      if (message.envelope !== undefined) {
+        if (!this.identity) {
+          throw new PogoError(
+            'ENVELOPE_UNREADABLE',
+            'the task carries a password envelope but this worker has no certificate key to open it',
+          );
+        }
+        secrets = openBox(
+          parseSealedBox(message.envelope),
+          this.identity.privateKey,
+          this.identity.fingerprint,
+        );
+      }
+      const { task, used } = resolveSecretRefs(hostTaskOf(message), this.secrets);
+      return { secrets, used, hostTask: task };
+    } catch (e: unknown) {
+      if (!isPogoError(e)) throw e;
+      return { failed: { ...failedResult(this.now(), e.message), errorCode: e.code } };
+    }
   }
 
   private onAck(key: TaskKey): void {

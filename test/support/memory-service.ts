@@ -18,6 +18,7 @@ import type {
   PlanPreview,
   PogoEvent,
   SubmitJobRequest,
+  WorkerCertificate,
   WorkerInfo,
 } from '../../src/model/index.ts';
 import { PogoError, emptyCounts, isFailedState, isTerminalJobState } from '../../src/model/index.ts';
@@ -349,6 +350,13 @@ export class MemoryService implements PogoService {
 
   workers(): readonly WorkerInfo[] {
     return this.workerList;
+  }
+
+  /** What workerCertificates() answers. */
+  certificateList: WorkerCertificate[] = [];
+
+  workerCertificates(): readonly WorkerCertificate[] {
+    return this.certificateList;
   }
 
   readAudit(filter: {

@@ -68,7 +68,8 @@ export function registerJobRoutes(app: FastifyInstance, service: PogoService): v
     returns: 'JobView',
     params: jobParams,
     body: resumeBody,
-    handler: ({ params, actor }) => service.resume(params.ref, actor),
+    handler: ({ params, body, actor }) =>
+      service.resume(params.ref, actor, body?.envelope ? { envelope: body.envelope } : undefined),
   });
   addRoute(app, service, {
     method: 'POST',
@@ -102,6 +103,12 @@ export function registerJobRoutes(app: FastifyInstance, service: PogoService): v
     status: 201,
     params: jobParams,
     body: rollbackBody,
-    handler: ({ params, body, actor }) => service.rollback(params.ref, body.command, actor),
+    handler: ({ params, body, actor }) =>
+      service.rollback(
+        params.ref,
+        body.command,
+        actor,
+        body.envelope ? { envelope: body.envelope } : undefined,
+      ),
   });
 }

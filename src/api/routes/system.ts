@@ -33,6 +33,15 @@ export function registerSystemRoutes(app: FastifyInstance, service: PogoService)
   });
   addRoute(app, service, {
     method: 'GET',
+    url: '/v1/workers/certificates',
+    role: 'viewer',
+    tag,
+    summary: 'Worker certificates to seal password envelopes to (clients verify each against their CA first)',
+    returns: '`{ items: WorkerCertificate[] }`',
+    handler: () => Promise.resolve({ items: service.workerCertificates() }),
+  });
+  addRoute(app, service, {
+    method: 'GET',
     url: '/v1/audit',
     role: 'admin',
     tag,

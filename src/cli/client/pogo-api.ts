@@ -8,6 +8,8 @@ import type {
   NamespaceVersion,
   Page,
   SubmitJobRequest,
+  SealedEnvelope,
+  WorkerCertificate,
   WorkerInfo,
 } from '../../model/index.ts';
 import { PogoError } from '../../model/index.ts';
@@ -161,9 +163,9 @@ export class PogoApi {
     return this.client.json('POST', `${jobPath(ref)}/halt`, { json: kill ? { kill } : {} });
   }
 
-  /** POST /v1/jobs/:ref/resume. */
-  resume(ref: string): Promise<JobView> {
-    return this.client.json('POST', `${jobPath(ref)}/resume`, { json: {} });
+  /** POST /v1/jobs/:ref/resume (with the password again for a job in `needs-password`). */
+  resume(ref: string, envelope?: SealedEnvelope): Promise<JobView> {
+    return this.client.json('POST', `${jobPath(ref)}/resume`, { json: envelope ? { envelope } : {} });
   }
 
   /** POST /v1/jobs/:ref/retry: run these failed hosts again. */
@@ -177,8 +179,10 @@ export class PogoApi {
   }
 
   /** POST /v1/jobs/:ref/rollback: a new job running `command` on the hosts that succeeded, last first. */
-  rollback(ref: string, command: string): Promise<JobRecord> {
-    return this.client.json('POST', `${jobPath(ref)}/rollback`, { json: { command } });
+  rollback(ref: string, command: string, envelope?: SealedEnvelope): Promise<JobRecord> {
+    return this.client.json('POST', `${jobPath(ref)}/rollback`, {
+      json: envelope ? { command, envelope } : { command },
+    });
   }
 
   /** GET /v1/namespaces: each namespace's newest version. */
@@ -206,6 +210,11 @@ export class PogoApi {
   /** GET /v1/workers: the workers connected to this server. */
   async workers(): Promise<readonly WorkerInfo[]> {
     return (await this.client.json<Page<WorkerInfo>>('GET', '/v1/workers')).items;
+  }
+
+  /** GET /v1/workers/certificates: what to seal password envelopes to (verify them first). */
+  async workerCertificates(): Promise<readonly WorkerCertificate[]> {
+    return (await this.client.json<Page<WorkerCertificate>>('GET', '/v1/workers/certificates')).items;
   }
 }
 

@@ -1,4 +1,5 @@
 // `pogo server`: the API, the dispatcher, the worker port and an embedded worker in one process, until a signal.
+import { pinoRedaction, redactFields } from '../../security/index.ts';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -127,7 +128,7 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
     : undefined;
   const log = makeLogger(flags.jsonLog === true);
   // The API logs requests (JSON) with --json-log; otherwise only its warnings and errors.
-  const apiLogger = pino({ level: flags.jsonLog ? 'info' : 'warn' }, pino.destination(2));
+  const apiLogger = pino({ level: flags.jsonLog ? 'info' : 'warn', ...pinoRedaction() }, pino.destination(2));
   return {
     listenHost: listen.host,
     listenPort: listen.port,
@@ -184,12 +185,12 @@ async function readPem(flag: string, file: string): Promise<Buffer> {
 
 /** Plain readable lines on stderr, or pino JSON with --json-log. */
 function makeLogger(json: boolean): Logger {
-  if (json) return pino({ base: { pid: process.pid } }, pino.destination(2));
+  if (json) return pino({ base: { pid: process.pid }, ...pinoRedaction() }, pino.destination(2));
   const line =
     (level: string) =>
     (obj: object, msg?: string): void => {
-      const fields = Object.entries(obj)
-        .map(([k, v]) => `${k}=${v instanceof Error ? v.message : String(v)}`)
+      const fields = Object.entries(redactFields(obj) as Record<string, unknown>)
+        .map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
         .join(' ');
       process.stderr.write(`${new Date().toISOString()} ${level} ${msg ?? ''} ${fields}\n`);
     };

@@ -81,7 +81,9 @@ export function getJob(c: SqliteConnection, id: string): JobRecord {
 /** Jobs in `pending` or `running`, oldest first. */
 export function activeJobs(c: SqliteConnection): JobRecord[] {
   const rows = c
-    .prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE state IN ('pending', 'running') ORDER BY created_at, id`)
+    .prepare(
+      `SELECT ${JOB_COLUMNS} FROM jobs WHERE state IN ('pending', 'running', 'needs-password') ORDER BY created_at, id`,
+    )
     .all() as JobRow[];
   return rows.map(toJobRecord);
 }
