@@ -1,9 +1,12 @@
 // The dispatcher against a real SQLite file, with hand-driven worker channels: commit-before-send, acks, recovery, lost.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../model/index.ts';
+import { sealEnvelope } from '../security/index.ts';
 import type { Store } from '../store/index.ts';
 import { openSqliteStore } from '../store/index.ts';
 import type { DispatcherMessage, TaskMessage } from '../worker/index.ts';
@@ -262,5 +265,126 @@ describe('Dispatcher', () => {
     await expect(
       service.submitJob({ targets: 'h1', command: 'true', maxParallel: '0' }, ADMIN),
     ).rejects.toThrow(/maxParallel: "0"/);
+  });
+});
+
+/** A self-signed EC certificate (openssl) as a link would present it. */
+function linkCertificate(name: string): { pem: string; fingerprint256: string; x509: X509Certificate } {
+  const dir = mkdtempSync(join(tmpdir(), 'pogo-link-cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'k.pem',
+        '-out',
+        'c.pem',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${name}`,
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    const pem = readFileSync(join(dir, 'c.pem'), 'utf8');
+    const x509 = new X509Certificate(pem);
+    return { pem, fingerprint256: x509.fingerprint256, x509 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('Dispatcher with sealed jobs', () => {
+  const certA = linkCertificate('wa');
+  const certB = linkCertificate('wb');
+
+  it('sends a sealed job only to the workers its envelope names, each its own box, and keeps it out of the store', async () => {
+    const { dispatcher, service, dir } = await system();
+    const wa = { ...channel('w-aaaaaaa1', 2), certificate: certA };
+    const wb = { ...channel('w-bbbbbbb1', 2), certificate: certB };
+    const wc = channel('w-ccccccc1', 2);
+    for (const w of [wa, wb, wc]) await hello(dispatcher, w);
+    expect(
+      service
+        .workerCertificates()
+        .map((c) => c.fingerprint)
+        .sort(),
+    ).toEqual([certA.fingerprint256, certB.fingerprint256].sort());
+    const envelope = sealEnvelope({ password: 'pw-never-stored' }, [certA.x509]);
+    const job = await service.submitJob({ targets: 'h[1-4]', command: 'true', envelope }, ADMIN);
+    expect(job.options.sealed).toBe(true);
+    await settle();
+    expect(tasks(wa).map((t) => t.host)).toEqual(['h1', 'h2']);
+    expect(tasks(wb)).toEqual([]);
+    expect(tasks(wc)).toEqual([]);
+    expect(tasks(wa).map((t) => t.envelope)).toEqual([
+      JSON.stringify(envelope.boxes[0]),
+      JSON.stringify(envelope.boxes[0]),
+    ]);
+    await dispatcher.writer.flush();
+    const box = envelope.boxes[0];
+    if (!box) throw new Error('box');
+    for (const file of ['pogo.db', 'pogo.db-wal']) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(join(dir, file));
+      } catch {
+        continue;
+      }
+      expect(bytes.includes(Buffer.from(box.data))).toBe(false);
+      expect(bytes.includes(Buffer.from(box.key))).toBe(false);
+    }
+    await expect(
+      service.submitJob(
+        {
+          targets: 'h9',
+          command: 'true',
+          envelope: sealEnvelope({ password: 'x' }, [linkCertificate('x').x509]),
+        },
+        ADMIN,
+      ),
+    ).rejects.toThrow(/none of a worker this server knows/);
+  });
+
+  it('after a restart a sealed job waits in needs-password; resume needs the password, then it runs on', async () => {
+    const first = await system();
+    const wa = { ...channel('w-aaaaaaa2', 1), certificate: certA };
+    await hello(first.dispatcher, wa);
+    const envelope = sealEnvelope({ password: 'pw' }, [certA.x509]);
+    const job = await first.service.submitJob({ targets: 'h[1-3]', command: 'true', envelope }, ADMIN);
+    await settle();
+    expect(tasks(wa).map((t) => t.host)).toEqual(['h1']);
+    await first.dispatcher.stop();
+    await first.store.close();
+    opened.splice(0);
+
+    const second = await system(first.dir);
+    const wa2 = { ...channel('w-aaaaaaa2', 1), certificate: certA };
+    await hello(second.dispatcher, wa2, [{ job: job.id, host: 'h1', attempt: 1, state: 'running' }]);
+    await settle();
+    expect((await second.store.getJob(job.id)).state).toBe('needs-password');
+    const events = await second.store.readEvents(job.id, 0);
+    expect(events.map((e) => e.type)).toContain('job:needs-password');
+    second.dispatcher.onResult(wa2, result(job.id, 'h1', 1));
+    await settle();
+    expect(tasks(wa2)).toEqual([]); // h1 finished; nothing new starts without the password
+    expect((await second.store.getHost(job.id, 'h1')).state).toBe('succeeded');
+    await expect(second.service.resume(job.id, ADMIN)).rejects.toMatchObject({ code: 'JOB_NEEDS_PASSWORD' });
+    const view = await second.service.resume(job.id, ADMIN, {
+      envelope: sealEnvelope({ password: 'pw' }, [certA.x509]),
+    });
+    expect(view.state).toBe('running');
+    await settle();
+    expect(tasks(wa2).map((t) => t.host)).toEqual(['h2']);
+    expect(tasks(wa2)[0]?.envelope).toBeDefined();
+    const audit = await second.store.readAudit({ subject: job.id });
+    expect(audit.map((a) => a.action)).toContain('job.password');
   });
 });

@@ -4,7 +4,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLocalTransport } from '../transport/index.ts';
 import type { DispatcherMessage, TaskMessage, WorkerMessage } from './link-protocol.ts';
 import { LINK_PROTOCOL_VERSION } from './link-protocol.ts';
-import type { LinkConnection } from './agent-options.ts';
+import type { LinkConnection, WorkerIdentity } from './agent-options.ts';
+import { workerIdentity } from './identity.ts';
+import { sealEnvelope } from '../security/index.ts';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WorkerAgent } from './worker-agent.ts';
 
 const transport = createLocalTransport({ killGraceMs: 200 });
@@ -48,8 +55,18 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-function makeAgent(options: { capacity?: number; outputWindowBytes?: number; heartbeatMs?: number } = {}) {
+function makeAgent(
+  options: {
+    capacity?: number;
+    outputWindowBytes?: number;
+    heartbeatMs?: number;
+    identity?: WorkerIdentity;
+    secrets?: Map<string, string>;
+  } = {},
+) {
   const agent = new WorkerAgent({
+    identity: options.identity,
+    secrets: options.secrets,
     name: 'w1',
     capacity: options.capacity ?? 10,
     transport,
@@ -271,5 +288,92 @@ describe('WorkerAgent', () => {
     expect(link.of('result')[0]?.message).toBe('killed by operator');
     other.onMessage({ type: 'ack', ...key('h1') });
     await forced;
+  });
+});
+
+/** A self-signed EC certificate and key made by openssl (the envelope needs only the key pair). */
+function keyPair(name: string): { cert: X509Certificate; identity: WorkerIdentity } {
+  const dir = mkdtempSync(join(tmpdir(), 'pogo-agent-key-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'k.pem',
+        '-out',
+        'c.pem',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${name}`,
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    const certPem = readFileSync(join(dir, 'c.pem'));
+    return {
+      cert: new X509Certificate(certPem),
+      identity: workerIdentity(certPem, readFileSync(join(dir, 'k.pem'))),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('WorkerAgent secrets', () => {
+  const mine = keyPair('w1');
+  const other = keyPair('w2');
+
+  it('opens the envelope sealed to its key: the password reaches the task and is masked in its output', async () => {
+    const agent = makeAgent({ identity: mine.identity });
+    const conn = connect(agent);
+    const [box] = sealEnvelope({ password: 'hunter2-secret' }, [mine.cert]).boxes;
+    agent.onMessage({
+      ...task('h1', 'echo "pw=hunter2-secret"; printf hunt; printf er2-secret; echo'),
+      envelope: JSON.stringify(box),
+    });
+    await until(() => conn.of('result').length === 1);
+    expect(conn.of('result')[0]).toMatchObject({ outcome: 'succeeded' });
+    expect(conn.text()).toBe('pw=****\n****\n');
+  });
+
+  it('fails the host without running anything when the envelope is for another key, or it has none', async () => {
+    const agent = makeAgent({ identity: mine.identity });
+    const conn = connect(agent);
+    const [box] = sealEnvelope({ password: 'x' }, [other.cert]).boxes;
+    agent.onMessage({ ...task('h1', 'echo ran'), envelope: JSON.stringify(box) });
+    const bare = makeAgent();
+    const conn2 = connect(bare);
+    bare.onMessage({ ...task('h2', 'echo ran'), envelope: JSON.stringify(box) });
+    await until(() => conn.of('result').length === 1 && conn2.of('result').length === 1);
+    for (const c of [conn, conn2]) {
+      expect(c.of('result')[0]).toMatchObject({
+        outcome: 'failed',
+        attempts: 0,
+        errorCode: 'ENVELOPE_UNREADABLE',
+      });
+      expect(c.text()).toBe('');
+    }
+  });
+
+  it('fills {{secret:NAME}} from its own secrets, masks the value, and fails on an unknown name', async () => {
+    const agent = makeAgent({ secrets: new Map([['api_token', 's3cr3t-value']]) });
+    const conn = connect(agent);
+    agent.onMessage(
+      task('h1', 'echo "token={{secret:api_token}}" ; test "{{secret:api_token}}" = s3cr3t-value'),
+    );
+    agent.onMessage(task('h2', 'echo {{secret:missing}}'));
+    await until(() => conn.of('result').length === 2);
+    const results = new Map(conn.of('result').map((r) => [r.host, r]));
+    expect(results.get('h1')).toMatchObject({ outcome: 'succeeded' });
+    expect(results.get('h2')).toMatchObject({ outcome: 'failed', attempts: 0, errorCode: 'SECRET_UNKNOWN' });
+    expect(results.get('h2')?.message).toContain('"missing"');
+    expect(conn.text()).toBe('token=****\n');
   });
 });
