@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PogoError } from '../model/errors.ts';
 import { createConnectRateLimiter } from './connect-rate.ts';
+import { publicKeyOf, startKeyAgent } from './key-agent.ts';
+import type { KeyAgent } from './key-agent.ts';
 import { ExecSupervisor } from './exec-supervisor.ts';
 import { ASKPASS_SCRIPT, masterArgs, muxArgs, sshFailure } from './openssh-args.ts';
 import type { OpenSshCommonOptions } from './openssh-args.ts';
@@ -45,7 +47,7 @@ export function createOpenSshTransport(options: OpenSshTransportOptions = {}): T
     name: 'openssh',
     async open(target, openOptions = {}) {
       if (closed) throw new PogoError('TRANSPORT_CLOSED', 'the openssh transport is closed');
-      const { signal, password } = openOptions;
+      const { signal, password, privateKey } = openOptions;
       const aborted = (): PogoError =>
         new PogoError('TRANSPORT_ABORTED', `connecting to ${target.host} was aborted`);
       await limiter.acquire(signal).catch(() => {
@@ -60,10 +62,27 @@ export function createOpenSshTransport(options: OpenSshTransportOptions = {}): T
         Object.assign(env, { SSH_ASKPASS: join(dir, 'askpass'), SSH_ASKPASS_REQUIRE: 'force' });
         env.DISPLAY ??= 'pogo';
       }
-      const master = spawn(binary, masterArgs(target, controlPath, options, password !== undefined), {
-        stdio: ['pipe', 'ignore', 'pipe'],
-        env,
-      });
+      // The operator's key: in a per-login agent (only for the login; the control master keeps the connection).
+      let agent: KeyAgent | undefined;
+      let login = { target, options };
+      if (privateKey !== undefined) {
+        try {
+          agent = await startKeyAgent(dir, privateKey, signal);
+          login = await agentLogin(dir, agent.socket, target, options);
+        } catch (e: unknown) {
+          await agent?.stop();
+          await rm(dir, { recursive: true, force: true });
+          throw e;
+        }
+      }
+      const master = spawn(
+        binary,
+        masterArgs(login.target, controlPath, login.options, password !== undefined),
+        {
+          stdio: ['pipe', 'ignore', 'pipe'],
+          env,
+        },
+      );
       let said = '';
       master.stderr?.on('data', (d: Buffer) => void (said = (said + d.toString('utf8')).slice(-4000)));
       master.stdin?.on('error', () => undefined);
@@ -73,6 +92,7 @@ export function createOpenSshTransport(options: OpenSshTransportOptions = {}): T
       master.once('error', () => undefined);
       const timeoutMs = (options.connectTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS) + 5000;
       const state = await waitForSocket(master, controlPath, timeoutMs, signal);
+      await agent?.stop();
       if (state !== 'ready') {
         master.kill('SIGTERM');
         await within(ended, 1000);
@@ -205,4 +225,23 @@ class OpenSshSession implements Session {
     await within(this.masterEnded, 3000);
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * ssh's view of a login through the per-login agent: `IdentityAgent` set to it on the command line (which
+ * wins over ssh_config), and the key's public half (not secret) as the first `-i`, so that
+ * `IdentitiesOnly yes` in ssh_config still offers the agent's key.
+ */
+async function agentLogin(
+  dir: string,
+  socket: string,
+  target: Target,
+  options: OpenSshTransportOptions,
+): Promise<{ target: Target; options: OpenSshTransportOptions }> {
+  const pub = join(dir, 'operator.pub');
+  await writeFile(pub, `${await publicKeyOf(socket)}\n`, { mode: 0o600 });
+  return {
+    target: { ...target, identityFiles: [pub, ...(target.identityFiles ?? options.identityFiles ?? [])] },
+    options: { ...options, extraOptions: [`IdentityAgent=${socket}`, ...(options.extraOptions ?? [])] },
+  };
 }

@@ -1,7 +1,7 @@
 // Opens one authenticated ssh2 connection (over TCP or a jump host's forwarded channel), host key checked.
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client, utils as sshUtils } from 'ssh2';
+import ssh2, { Client } from 'ssh2';
 import type { Algorithms, HostVerifier, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
 import { PogoError } from '../model/index.ts';
 import { abortedError, connectError, unreachable } from './connect-errors.ts';
@@ -166,7 +166,7 @@ export function forwardTo(via: Client, t: Endpoint, jumpName: string): Promise<D
 /** The operator's key given with the job, parsed in memory (an encrypted or malformed key is SSH_AUTH_FAILED). */
 function operatorKeys(text: string | undefined): ParsedKey[] {
   if (text === undefined) return [];
-  const parsed = sshUtils.parseKey(text);
+  const parsed = ssh2.utils.parseKey(text);
   const keys = Array.isArray(parsed) ? parsed : [parsed];
   if (keys.some((k) => k instanceof Error)) {
     // The parser's message is not used: it could quote the key.
