@@ -21,12 +21,14 @@ export interface RunPogoOptions {
   readonly cwd?: string;
   /** Variables added to (or, when undefined, removed from) the test process's environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Written to standard input, which is then closed (default: stdin left open and unused). */
+  readonly input?: string;
 }
 
 /** Run `node bin/pogo.js ...args` in `cwd` (default the repo root); never rejects on a non-zero exit. */
 export function runPogo(args: readonly string[], options: RunPogoOptions = {}): Promise<PogoRun> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [POGO_BIN, ...args],
       {
@@ -41,6 +43,7 @@ export function runPogo(args: readonly string[], options: RunPogoOptions = {}): 
         else reject(new Error(`cannot run ${POGO_BIN}: ${error.message}`, { cause: error }));
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
