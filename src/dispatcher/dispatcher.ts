@@ -418,7 +418,7 @@ export class Dispatcher implements WorkerChannelHandler {
     ) {
       d.park(
         this.now(),
-        'the password is gone (the server restarted); give it again: pogo resume JOB --password',
+        `the password is gone (the server restarted); give it again: pogo resume ${d.id} --password`,
       );
     }
     d.drain(

@@ -36,6 +36,10 @@ export function liveEventLine(e: EventRecord): string | undefined {
       return `pogo: halt requested${by}${e.kill ? ' (kill running commands)' : ''}`;
     case 'job:resumed':
       return `pogo: resumed${by}`;
+    case 'job:needs-password':
+      return `pogo: waiting for the password: ${e.reason}`;
+    case 'job:password-given':
+      return `pogo: password given again${by}`;
     default: {
       const outcome = outcomeOf(e.type);
       if (outcome && 'host' in e) return outcomeLine(e.host, outcome, outcomeMessage(e));

@@ -5,9 +5,11 @@ import { formatDuration } from '../duration.ts';
 import { EXIT_CODES, exitCodeForJob } from '../exit-codes.ts';
 import { countsLine } from '../one-view.ts';
 
-/** `pogo status` exit code: 0 succeeded, 1 failed, 2 halted, 3 not ended yet (pending, running). */
+/** `pogo status` exit code: 0 succeeded, 1 failed, 2 halted, 3 not ended yet (pending, running, needs-password). */
 export function exitCodeForStatus(state: JobState): number {
-  return state === 'pending' || state === 'running' ? EXIT_CODES.running : exitCodeForJob(state);
+  return state === 'pending' || state === 'running' || state === 'needs-password'
+    ? EXIT_CODES.running
+    : exitCodeForJob(state);
 }
 
 /** The job's metadata as `key  value` lines. */
