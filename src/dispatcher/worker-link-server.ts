@@ -20,7 +20,7 @@ import {
   workerMessageSchema,
 } from '../worker/index.ts';
 import { LinkSession } from './link-session.ts';
-import type { WorkerChannelHandler } from './worker-channel.ts';
+import type { WorkerChannelHandler, WorkerLinkCertificate } from './worker-channel.ts';
 
 /** Options of {@link startWorkerLinkServer}. */
 export interface WorkerLinkServerOptions {
@@ -168,6 +168,7 @@ function serveLink(
   const remote = remoteOf(req.socket);
   const session = new LinkSession({
     remote,
+    certificate: peerCertificate(req.socket),
     handler: options.handler,
     heartbeatMs: options.heartbeatMs,
     log,
@@ -203,4 +204,11 @@ function remoteOf(socket: Socket | TLSSocket): string {
   if (!('getPeerCertificate' in socket)) return address;
   const cn: unknown = socket.getPeerCertificate()?.subject?.CN;
   return typeof cn === 'string' && cn !== '' ? `${address} CN=${cn}` : address;
+}
+
+/** The client certificate a TLS socket was admitted with (PEM and fingerprint), if any. */
+function peerCertificate(socket: Socket | TLSSocket): WorkerLinkCertificate | undefined {
+  if (!('getPeerX509Certificate' in socket)) return undefined;
+  const cert = socket.getPeerX509Certificate();
+  return cert ? { pem: cert.toString(), fingerprint256: cert.fingerprint256 } : undefined;
 }

@@ -32,7 +32,8 @@ export function redactText(text: string): string {
 
 /**
  * A copy of `value` with every secret field replaced by {@link REDACTED} and tokens removed from strings,
- * to any depth up to 6 (deeper parts are dropped). Errors keep their message (redacted) and code.
+ * to any depth up to 6 (deeper parts are dropped). Errors keep their message (redacted) and code;
+ * other class instances are returned as they are, for serializers (pino's `req`, `res`).
  */
 export function redactFields(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
@@ -48,6 +49,9 @@ export function redactFields(value: unknown, depth = 0): unknown {
   }
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   if (Array.isArray(value)) return value.map((v) => redactFields(v, depth + 1));
+  // Class instances (a request, a socket) are left to the logger's serializers, which pick fields of them.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     out[k] =

@@ -1,4 +1,4 @@
-// Test certificates made with the openssl CLI: a CA, a server certificate for 127.0.0.1, a worker certificate, and a stranger.
+// Test certificates made with the openssl CLI: a CA, a server certificate for 127.0.0.1, a worker certificate (roles in the SAN), and a stranger.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -69,17 +69,23 @@ export async function makeTestCerts(dir: string): Promise<TestCerts> {
         'basicConstraints=CA:FALSE',
         'keyUsage=critical,digitalSignature',
         'extendedKeyUsage=serverAuth',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost,URI:urn:pogo:role:server',
         '',
       ].join('\n'),
     ),
-    issue(dir, 'ca', 'worker', 'test-worker', 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n'),
+    issue(
+      dir,
+      'ca',
+      'worker',
+      'test-worker',
+      'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:test-worker,URI:urn:pogo:role:worker\n',
+    ),
     issue(
       dir,
       'other-ca',
       'stranger',
       'stranger',
-      'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n',
+      'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\nsubjectAltName=URI:urn:pogo:role:worker\n',
     ),
   ]);
   const caFile = join(dir, 'ca.crt');
