@@ -60,9 +60,9 @@ export async function sealFromFlags(
     throw usageError('--password and --password-stdin: give one of them');
   }
   const caFile = workerCaPath(flags, sources);
-  const ca = await readCa(caFile);
+  const cas = await readCa(caFile);
   const sshKey = flags.sshKey !== undefined ? await readKey(flags.sshKey) : undefined;
-  const certificates = trusted(await api.workerCertificates(), ca, caFile);
+  const certificates = trusted(await api.workerCertificates(), cas, caFile);
   const password = flags.passwordStdin
     ? await readPasswordFromStdin()
     : flags.password
@@ -71,10 +71,10 @@ export async function sealFromFlags(
   return sealEnvelope({ password, sshKey }, certificates);
 }
 
-/** The certificates the CA vouches for; ENVELOPE_INVALID when none is left (naming why each was refused). */
+/** The certificates one of the CAs vouches for; ENVELOPE_INVALID when none is left (naming why each was refused). */
 export function trusted(
   listed: readonly WorkerCertificate[],
-  ca: X509Certificate,
+  cas: readonly X509Certificate[],
   caFile: string,
 ): X509Certificate[] {
   const ok: X509Certificate[] = [];
@@ -88,9 +88,9 @@ export function trusted(
       continue;
     }
     const problem =
-      cert.fingerprint256 === w.fingerprint
-        ? certificateProblem(cert, { ca, role: 'worker' })
-        : 'its fingerprint does not match';
+      cert.fingerprint256 !== w.fingerprint
+        ? 'its fingerprint does not match'
+        : verdict(cas.map((ca) => certificateProblem(cert, { ca, role: 'worker' })));
     if (problem === undefined) ok.push(cert);
     else refused.push(`${w.name}: ${problem}`);
   }
@@ -106,7 +106,13 @@ export function trusted(
   );
 }
 
-async function readCa(file: string): Promise<X509Certificate> {
+/** Undefined when some CA accepted the certificate, else the first CA's reason. */
+function verdict(problems: readonly (string | undefined)[]): string | undefined {
+  return problems.includes(undefined) ? undefined : (problems[0] ?? 'no CA to check it against');
+}
+
+/** Every certificate of a PEM file (a CA or a bundle of CAs). */
+async function readCa(file: string): Promise<X509Certificate[]> {
   let text: Buffer;
   try {
     text = await readFile(file);
@@ -116,10 +122,13 @@ async function readCa(file: string): Promise<X509Certificate> {
       'the server writes worker-ca.pem beside the client profile at its first start; or pass --worker-ca FILE',
     );
   }
+  const blocks =
+    text.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   try {
-    return new X509Certificate(text);
+    if (blocks.length === 0) throw new Error('no certificate');
+    return blocks.map((b) => new X509Certificate(b));
   } catch {
-    throw usageError(`--worker-ca: ${file} is not a PEM certificate`);
+    throw usageError(`--worker-ca: ${file} is not a PEM certificate (or bundle)`);
   }
 }
 

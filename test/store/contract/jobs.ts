@@ -180,10 +180,10 @@ export function jobContract(store: StoreRef): void {
     await expectPogoError(store().resolveJobId('last'), 'STORE_NOT_FOUND');
   });
 
-  it('activeJobs returns pending and running jobs; countJobsByState counts every state', async () => {
+  it('activeJobs returns pending, running and needs-password jobs; countJobsByState counts every state', async () => {
     const empty = await store().countJobsByState();
     expect(empty).toEqual(Object.fromEntries(JOB_STATES.map((s) => [s, 0])));
-    for (const id of ['a1', 'a2', 'a3', 'a4', 'a5', 'a6']) await store().createJob(newJob(id));
+    for (const id of ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']) await store().createJob(newJob(id));
     await store().recordProgress(
       batch({
         jobs: [
@@ -192,15 +192,17 @@ export function jobContract(store: StoreRef): void {
           { id: 'a4', state: 'halted', reason: 'halted by bob' },
           { id: 'a5', state: 'failed' },
           { id: 'a6', state: 'running' },
+          { id: 'a7', state: 'needs-password', reason: 'the password is gone' },
         ],
       }),
     );
     const active = await store().activeJobs();
-    expect(active.map((j) => j.id).sort()).toEqual(['a1', 'a2', 'a6']);
+    expect(active.map((j) => j.id).sort()).toEqual(['a1', 'a2', 'a6', 'a7']);
     expect(active.find((j) => j.id === 'a2')?.startedAt).toBe(5);
     expect(await store().countJobsByState()).toEqual({
       pending: 1,
       running: 2,
+      'needs-password': 1,
       succeeded: 1,
       failed: 1,
       halted: 1,
