@@ -39,7 +39,8 @@ export function exitCodeForJob(state: JobState): number {
 }
 
 // LAB_: a lab that cannot start or is not running is the user's to fix (install sshd, stop the old lab).
-const USAGE_PREFIXES = ['CONFIG_', 'TARGETS_', 'PLAN_', 'LAB_', 'SSH_CONFIG_'] as const;
+// CERT_: a bad certificate file, or one `pogo certs` would overwrite without --force.
+const USAGE_PREFIXES = ['CONFIG_', 'TARGETS_', 'PLAN_', 'LAB_', 'SSH_CONFIG_', 'CERT_'] as const;
 
 /** Codes with an exit code of their own; the rest go by prefix (usage) or are internal. */
 const CODE_EXITS: Partial<Record<ErrorCode, number>> = {
@@ -68,7 +69,7 @@ const CODE_EXITS: Partial<Record<ErrorCode, number>> = {
 };
 
 /**
- * 64 for errors the user can fix (usage, config, targets, plan, lab, bad requests), 66 not found,
+ * 64 for errors the user can fix (usage, config, targets, plan, lab, certificates, bad requests), 66 not found,
  * 69 server unreachable, 75 wrong job state, 77 not allowed, 70 for everything else.
  */
 export function exitCodeForError(e: unknown): number {

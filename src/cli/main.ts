@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { PogoError } from '../model/index.ts';
 import type { CliIo } from './cli-io.ts';
 import { processIo } from './cli-io.ts';
+import { registerCerts } from './certs.ts';
 import { registerClientCommands } from './client-commands.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
@@ -71,6 +72,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerClientCommands(program, ctx, usageOverride);
   registerWorker(program, ctx).exitOverride(usageOverride('pogo worker'));
   registerServer(program, ctx).exitOverride(usageOverride('pogo server'));
+  registerCerts(program, ctx, usageOverride);
   return program;
 }
 

@@ -1,4 +1,4 @@
-// Security: tokens, certificate checks (and, as they land, certificates, password envelopes, roles, redaction).
+// Security: tokens, certificates (make, issue, check, describe), password envelopes and redaction.
 export { hashToken, newToken } from './tokens.ts';
 export {
   CERT_ROLES,
@@ -19,3 +19,18 @@ export {
 } from './envelope.ts';
 export type { EnvelopeSecrets } from './envelope.ts';
 export { REDACTED, SECRET_FIELDS, pinoRedaction, redactFields, redactText } from './redact.ts';
+export { DEFAULT_CA_NAME, createCa, loadCa } from './ca.ts';
+export type { CertAuthority, CreateCaOptions, IssuedPem } from './ca.ts';
+export { issueCertificate } from './issue-cert.ts';
+export type { IssueOptions } from './issue-cert.ts';
+export { describeCertificate, describePem } from './describe-cert.ts';
+export type { CertificateDescription, KeyDescription } from './describe-cert.ts';
+export { pemEncode, pemLabel, writeSecretFile } from './pem.ts';
+export { DEFAULT_PKI_DIR, parseCertificate, readCa, readText, writePair } from './pki-files.ts';
+export type { WrittenPair } from './pki-files.ts';
+export { formatSan, parseSan, parseSanList } from './san.ts';
+export type { SanEntry } from './san.ts';
+export { CA_DAYS, CLOCK_SKEW_MS, LEAF_DAYS, MAX_DAYS, validityFor } from './validity.ts';
+export type { ValidityWindow } from './validity.ts';
+export { buildCertificate, keyIdentifier } from './x509-build.ts';
+export type { CertificateSpec } from './x509-build.ts';
