@@ -1,5 +1,5 @@
 // End to end: `pogo run --password-stdin` seals the password to the worker; it never shows up in the store, logs or answers.
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,4 +223,37 @@ describe('password envelopes end to end (lab sshd, sudo asking for the password)
     );
     expect(await occurrences()).toEqual([]);
   }, 180_000);
+});
+
+describe('the embedded worker (pogo server alone, as on one machine)', () => {
+  it('has a certificate from the server’s own CA; pogo run --password-stdin works with the profile and worker CA the first start wrote', async () => {
+    const home = join(dir, 'home-embedded');
+    await mkdir(home);
+    const data = join(dir, 'data-embedded');
+    const one = await startServer(data, home, ['--listen', '127.0.0.1:0', '--ssh-config', lab.sshConfig]);
+    try {
+      expect(one.process.output()).toContain(
+        `worker CA for sealed passwords written to ${join(home, '.config', 'pogo', 'worker-ca.pem')}`,
+      );
+      const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+      const run = await runPogo(
+        ['run', '-t', 'lab-0001,lab-0002', '--run-as', 'root', '--password-stdin', '--json', '--', 'id -u'],
+        {
+          cwd: dir,
+          env,
+          input: `${password}\n`,
+        },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect((await readFile(join(data, 'pki', 'embedded-worker.key'))).length).toBeGreaterThan(0);
+      for (const f of [join(data, 'pki', 'ca.key'), join(data, 'pki', 'embedded-worker.key')]) {
+        expect(((await stat(f)).mode & 0o777).toString(8)).toBe('600');
+      }
+      const files = await filesUnder(data);
+      for (const f of files) expect(holdsPassword(await readFile(f)), f).toBe(false);
+      expect(holdsPassword(Buffer.from(one.process.output() + run.stdout + run.stderr))).toBe(false);
+    } finally {
+      await one.process.stop();
+    }
+  }, 120_000);
 });

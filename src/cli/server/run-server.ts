@@ -16,7 +16,8 @@ import type { Store } from '../../store/index.ts';
 import { openSqliteStore } from '../../store/index.ts';
 import type { Transport, Target } from '../../transport/index.ts';
 import { WorkerAgent } from '../../worker/index.ts';
-import { bootstrapAdmin, lockDataDir } from './data-dir.ts';
+import { bootstrapAdmin, clientProfilePath, lockDataDir } from './data-dir.ts';
+import { ensureServerPki, writeClientWorkerCa } from './server-pki.ts';
 import type { Bootstrap } from './data-dir.ts';
 
 /** Everything `pogo server` needs, validated (see compileServerOptions). */
@@ -32,7 +33,13 @@ export interface CompiledServerOptions {
   readonly insecureLoopback: boolean;
   /** Embedded worker: its capacity and transport, or undefined with --no-worker. */
   readonly embedded?:
-    | { readonly capacity: number; readonly transport: Transport; readonly targetOf: (h: string) => Target }
+    | {
+        readonly capacity: number;
+        readonly transport: Transport;
+        readonly targetOf: (h: string) => Target;
+        /** `--secrets DIR` of the embedded worker. */
+        readonly secrets?: ReadonlyMap<string, string> | undefined;
+      }
     | undefined;
   readonly workerGraceMs: number;
   readonly name: string;
@@ -48,6 +55,8 @@ export interface RunningServer {
   readonly url: string;
   readonly workerPort: number | undefined;
   readonly bootstrap: Bootstrap | undefined;
+  /** The client's worker CA file written now (first start on this machine), if any. */
+  readonly workerCaFile: string | undefined;
   readonly dispatcher: Dispatcher;
   readonly store: Store;
   /** Graceful stop: stop accepting requests, let the embedded worker finish (unless `force`), write, close. */
@@ -107,6 +116,8 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
       cleanups.push(() => link.close());
     }
 
+    // The server's CA and the embedded worker's certificate: password envelopes are sealed to it.
+    const pki = await ensureServerPki(join(o.dataDir, 'pki'), o.name);
     let agent: WorkerAgent | undefined;
     if (o.embedded) {
       agent = new WorkerAgent({
@@ -114,8 +125,13 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
         capacity: o.embedded.capacity,
         transport: o.embedded.transport,
         targetOf: o.embedded.targetOf,
+        identity: pki.identity,
+        secrets: o.embedded.secrets,
       });
-      const inProcess = connectInProcess(agent, dispatcher, { dispatcherName: o.name });
+      const inProcess = connectInProcess(agent, dispatcher, {
+        dispatcherName: o.name,
+        certificate: pki.certificate,
+      });
       const a = agent;
       const transport = o.embedded.transport;
       cleanups.push(async () => {
@@ -125,11 +141,16 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
       cleanups.push(() => a.stop({ force: true }));
     }
     const bootstrap = await bootstrapAdmin(store, o.dataDir, url, Date.now());
+    const workerCaFile = await writeClientWorkerCa(clientProfilePath(), [
+      pki.caPem,
+      ...(o.workerTls ? [o.workerTls.ca.toString('utf8')] : []),
+    ]);
     let closing: Promise<void> | undefined;
     return {
       url,
       workerPort,
       bootstrap,
+      workerCaFile,
       dispatcher,
       store,
       close: (options) => {

@@ -1,4 +1,5 @@
 // `pogo server`: the API, the dispatcher, the worker port and an embedded worker in one process, until a signal.
+import { loadSecretsDir } from '../../worker/index.ts';
 import { pinoRedaction, redactFields } from '../../security/index.ts';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -35,6 +36,7 @@ export interface ServerFlags {
   readonly identity: string[];
   readonly acceptNew?: boolean;
   readonly connectRate: string;
+  readonly secrets?: string;
 }
 
 /** Add `server` to the program. */
@@ -59,7 +61,11 @@ export function registerServer(program: Command, ctx: CommandContext): Command {
     .option('--insecure-loopback', 'accept workers without TLS, only when --worker-listen is on 127.0.0.1')
     .option('--worker-grace <time>', 'how long a disconnected worker may take to come back', '60s')
     .option('--name <name>', 'this dispatcher’s name (default pogo@HOSTNAME)')
-    .option('--json-log', 'log JSON lines (pino) instead of plain lines');
+    .option('--json-log', 'log JSON lines (pino) instead of plain lines')
+    .option(
+      '--secrets <dir>',
+      'the embedded worker’s secrets for {{secret:NAME}} (one file each, mode 0700)',
+    );
   return addTransportOptions(cmd, 'embedded worker').action(async (flags: ServerFlags) => {
     ctx.exitCode = await serve(flags, ctx);
   });
@@ -78,6 +84,7 @@ async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
   }
   say(`data ${options.dataDir}, store ${options.store}`);
   if (options.embedded) say(`embedded worker: capacity ${options.embedded.capacity}`);
+  if (server.workerCaFile) say(`worker CA for sealed passwords written to ${server.workerCaFile}`);
   if (server.bootstrap) {
     say(`first start: admin token in ${server.bootstrap.tokenFile}`);
     if (server.bootstrap.profile) say(`client profile written to ${server.bootstrap.profile}`);
@@ -124,7 +131,11 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
   const graceMs = parseDurationFlag('--worker-grace', flags.workerGrace) ?? 60_000;
   const store = flags.store ?? defaultStore(dataDir);
   const embedded = flags.worker
-    ? { capacity, ...(await openTransport(embeddedTransportFlags(flags))) }
+    ? {
+        capacity,
+        ...(await openTransport(embeddedTransportFlags(flags))),
+        ...(flags.secrets !== undefined ? { secrets: await loadSecretsDir(flags.secrets) } : {}),
+      }
     : undefined;
   const log = makeLogger(flags.jsonLog === true);
   // The API logs requests (JSON) with --json-log; otherwise only its warnings and errors.
