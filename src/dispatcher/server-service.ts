@@ -17,7 +17,7 @@ import type {
   WorkerInfo,
 } from '../model/index.ts';
 import { PogoError, isPogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
-import { hashToken } from '../security/index.ts';
+import { Accounts } from '../security/index.ts';
 import type { HostFilter, JobFilter, OutputPage, OutputRange, Store } from '../store/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { planFor } from './job-plan.ts';
@@ -33,11 +33,15 @@ export class ServerService implements PogoService {
     private readonly store: Store,
     private readonly dispatcher: Dispatcher,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.accounts = new Accounts(store, { now });
+  }
 
-  async authenticate(token: string, remote: string): Promise<Actor | undefined> {
-    const user = await this.store.userForToken(hashToken(token));
-    return user ? { user: user.name, role: user.role, remote } : undefined;
+  private readonly accounts: Accounts;
+
+  /** Through the store's accounts: throws API_UNAUTHORIZED or AUTH_TOKEN_EXPIRED for a token it refuses. */
+  authenticate(token: string, remote: string): Promise<Actor | undefined> {
+    return this.accounts.authenticate(token, remote);
   }
 
   async submitJob(request: SubmitJobRequest, actor: Actor): Promise<JobRecord> {

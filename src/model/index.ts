@@ -29,4 +29,15 @@ export type {
   TaskSpec,
   WorkerInfo,
 } from './records.ts';
-export type { Actor, ApiErrorBody, JobView, PlanPreview, SubmitJobRequest } from './api-types.ts';
+export type {
+  Actor,
+  ApiErrorBody,
+  JobView,
+  PlanPreview,
+  Role,
+  RoleGrant,
+  SubmitJobRequest,
+  TokenInfo,
+  UserView,
+} from './api-types.ts';
+export { ROLES, grantsOf, hasRole, highestRole, roleRank } from './roles.ts';

@@ -1,5 +1,7 @@
 // Security: tokens, certificate checks (and, as they land, certificates, password envelopes, roles, redaction).
 export { hashToken, newToken } from './tokens.ts';
+export { Accounts, actorOf } from './accounts.ts';
+export type { AccountsOptions, IssuedToken, TokenRequest } from './accounts.ts';
 export {
   CERT_ROLES,
   ROLE_URI_PREFIX,
