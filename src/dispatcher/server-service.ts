@@ -18,7 +18,7 @@ import type {
 } from '../model/index.ts';
 import { PogoError, isPogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
 import { Accounts } from '../security/index.ts';
-import type { HostFilter, JobFilter, OutputPage, OutputRange, Store } from '../store/index.ts';
+import type { AuditFilter, HostFilter, JobFilter, OutputPage, OutputRange, Store } from '../store/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { planFor } from './job-plan.ts';
 import { planPreview } from './plan-preview.ts';
@@ -234,11 +234,7 @@ export class ServerService implements PogoService {
     return this.dispatcher.workers();
   }
 
-  readAudit(filter: {
-    readonly subject?: string;
-    readonly user?: string;
-    readonly limit?: number;
-  }): Promise<readonly AuditRecord[]> {
+  readAudit(filter: AuditFilter): Promise<readonly AuditRecord[]> {
     return this.store.readAudit(filter);
   }
 

@@ -12,7 +12,7 @@ import type {
   SubmitJobRequest,
   WorkerInfo,
 } from '../model/index.ts';
-import type { HostFilter, JobFilter, OutputPage, OutputRange } from '../store/index.ts';
+import type { AuditFilter, HostFilter, JobFilter, OutputPage, OutputRange } from '../store/index.ts';
 
 /** Stop listening. Idempotent. */
 export type Unsubscribe = () => void;
@@ -82,11 +82,7 @@ export interface PogoService {
   ): Promise<PlanPreview>;
 
   workers(): readonly WorkerInfo[];
-  readAudit(filter: {
-    readonly subject?: string;
-    readonly user?: string;
-    readonly limit?: number;
-  }): Promise<readonly AuditRecord[]>;
+  readAudit(filter: AuditFilter): Promise<readonly AuditRecord[]>;
   /** Prometheus text exposition of the server's metrics. */
   metricsText(): Promise<string>;
   /** Ready to serve: the store answers and recovery of running jobs is done. */

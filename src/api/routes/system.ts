@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PogoService } from '../../dispatcher/index.ts';
 import { addRoute } from '../route.ts';
-import { auditQuery } from '../schemas.ts';
+import { auditQuery } from '../user-schemas.ts';
 
 const tag = 'system';
 const PUBLIC = { tags: [tag], security: [] } as const;
@@ -17,8 +17,9 @@ export function registerSystemRoutes(app: FastifyInstance, service: PogoService)
     method: 'GET',
     url: '/v1/me',
     role: 'viewer',
+    scope: 'any',
     tag,
-    summary: 'The caller: user, role and remote address',
+    summary: 'The caller: user, highest role, grants per namespace and remote address',
     returns: 'Actor',
     handler: ({ actor }) => Promise.resolve(actor),
   });
@@ -26,6 +27,7 @@ export function registerSystemRoutes(app: FastifyInstance, service: PogoService)
     method: 'GET',
     url: '/v1/workers',
     role: 'viewer',
+    scope: 'any',
     tag,
     summary: 'Connected workers',
     returns: '`{ items: WorkerInfo[] }`',
@@ -35,8 +37,9 @@ export function registerSystemRoutes(app: FastifyInstance, service: PogoService)
     method: 'GET',
     url: '/v1/audit',
     role: 'admin',
+    scope: 'global',
     tag,
-    summary: 'The audit trail, newest first: who did what, when, from where',
+    summary: 'The audit trail, newest first: who did what, when, from where (filters: user, action, since)',
     returns: '`{ items: AuditRecord[] }`',
     query: auditQuery,
     handler: async ({ query }) => ({ items: await service.readAudit(query) }),
