@@ -78,7 +78,7 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     maxBufferBytes: options.sseMaxBufferBytes ?? API_DEFAULTS.sseMaxBufferBytes,
   });
   registerNamespaceRoutes(app, service);
-  registerSystemRoutes(app, service);
+  registerSystemRoutes(app, service, options.accounts);
   registerUserRoutes(app, service, options.accounts);
   return app;
 }

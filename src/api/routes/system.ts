@@ -1,6 +1,7 @@
 // Who am I, workers, audit, the OpenAPI document, and the unauthenticated probes (/healthz, /readyz, /metrics).
 import type { FastifyInstance } from 'fastify';
 import type { PogoService } from '../../dispatcher/index.ts';
+import type { Accounts } from '../../security/index.ts';
 import { addRoute } from '../route.ts';
 import { auditQuery } from '../user-schemas.ts';
 
@@ -12,7 +13,7 @@ const PUBLIC = { tags: [tag], security: [] } as const;
  * user, but `/metrics` does show load and counts, so a server that listens beyond loopback should keep
  * `/metrics` to its monitoring network (a proxy rule), as is usual for Prometheus endpoints.
  */
-export function registerSystemRoutes(app: FastifyInstance, service: PogoService): void {
+export function registerSystemRoutes(app: FastifyInstance, service: PogoService, accounts?: Accounts): void {
   addRoute(app, service, {
     method: 'GET',
     url: '/v1/me',
@@ -42,7 +43,8 @@ export function registerSystemRoutes(app: FastifyInstance, service: PogoService)
     summary: 'The audit trail, newest first: who did what, when, from where (filters: user, action, since)',
     returns: '`{ items: AuditRecord[] }`',
     query: auditQuery,
-    handler: async ({ query }) => ({ items: await service.readAudit(query) }),
+    // The accounts read the same store as the service; with them, user changes and job actions are one trail.
+    handler: async ({ query }) => ({ items: await (accounts ?? service).readAudit(query) }),
   });
   app.get('/v1/openapi.json', { schema: { ...PUBLIC, summary: 'This document', hide: true } }, () =>
     app.swagger(),
