@@ -59,7 +59,9 @@ describe('auth', () => {
     });
     expect(res.statusCode).toBe(403);
     expect(res.json<ApiErrorBody>().error).toMatchObject({ code: 'API_FORBIDDEN' });
-    expect(res.json<ApiErrorBody>().error.message).toContain('needs the operator role; vera is viewer');
+    expect(res.json<ApiErrorBody>().error.message).toContain(
+      'needs the operator role on some namespace; vera is viewer on *',
+    );
   });
 
   test('an operator cannot push a namespace or read the audit trail; an admin can', async () => {

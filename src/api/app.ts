@@ -3,6 +3,9 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { PogoService } from '../dispatcher/index.ts';
+import type { Accounts } from '../security/index.ts';
+import { installAuth } from './auth.ts';
+import type { TrustedProxy } from './auth.ts';
 import { handleError, notFound } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -10,12 +13,19 @@ import { registerHostRoutes } from './routes/hosts.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerNamespaceRoutes } from './routes/namespaces.ts';
 import { registerSystemRoutes } from './routes/system.ts';
+import { registerUserRoutes } from './routes/users.ts';
 import { serveWebRoot } from './static-files.ts';
 import { zodValidatorCompiler } from './validation.ts';
 
 /** Options of {@link buildApi}. */
 export interface BuildApiOptions {
   readonly service: PogoService;
+  /** Users, grants and tokens of the store: token checks, trusted-proxy users and the /v1/users routes. */
+  readonly accounts?: Accounts;
+  /** SSO behind a reverse proxy (off by default). */
+  readonly trustedProxy?: TrustedProxy;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
   /** Request and error logs (tokens in URLs are redacted); omitted or false: no logs. */
   readonly logger?: Logger | false;
   /** Largest request body; default 64 MiB (a `--file` script travels base64 in the submit body). */
@@ -51,7 +61,8 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 1024 },
     ...(loggerInstance && { loggerInstance }),
-  });
+    ...(options.https && { https: { cert: options.https.cert, key: options.https.key } }),
+  }) as unknown as FastifyInstance;
   app.setValidatorCompiler(zodValidatorCompiler);
   // Response schemas only document the answers; answers are plain JSON.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -59,6 +70,7 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
   app.setNotFoundHandler(options.webRoot === undefined ? notFound : serveWebRoot(options.webRoot));
   addBodyParsers(app);
   await registerOpenApi(app, options.version ?? API_DEFAULTS.version);
+  installAuth(app, { service, accounts: options.accounts, trustedProxy: options.trustedProxy });
   registerJobRoutes(app, service);
   registerHostRoutes(app, service);
   registerEventRoutes(app, service, {
@@ -66,7 +78,8 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     maxBufferBytes: options.sseMaxBufferBytes ?? API_DEFAULTS.sseMaxBufferBytes,
   });
   registerNamespaceRoutes(app, service);
-  registerSystemRoutes(app, service);
+  registerSystemRoutes(app, service, options.accounts);
+  registerUserRoutes(app, service, options.accounts);
   return app;
 }
 

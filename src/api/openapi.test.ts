@@ -41,6 +41,13 @@ describe('OpenAPI', () => {
     ['get', '/v1/workers/certificates'],
     ['get', '/v1/audit'],
     ['get', '/v1/me'],
+    ['get', '/v1/users'],
+    ['post', '/v1/users'],
+    ['delete', '/v1/users/{name}'],
+    ['post', '/v1/users/{name}/tokens'],
+    ['delete', '/v1/users/{name}/tokens/{id}'],
+    ['put', '/v1/users/{name}/grants/{ns}'],
+    ['delete', '/v1/users/{name}/grants/{ns}'],
   ] as const;
 
   test('/v1/openapi.json lists every /v1 route, needs no token, and documents bodies and parameters', async () => {

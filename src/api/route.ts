@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } fro
 import { z } from 'zod';
 import type { PogoService } from '../dispatcher/index.ts';
 import type { Actor } from '../model/index.ts';
-import { actorOf, requireRole } from './auth.ts';
-import type { Role } from './auth.ts';
+import { actorOf, authOf, roleHooks } from './auth.ts';
+import type { Role, Scope } from './auth.ts';
 import { errorResponseSchema } from './openapi.ts';
 
 /** A validated request, as a route handler sees it. */
@@ -19,9 +19,11 @@ export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends 
 
 /** A route of the authenticated API. Omitted parts are not accepted (`params`) or ignored (query on POST). */
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodObject, B extends z.ZodType> {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly url: string;
   readonly role: Role;
+  /** Where the namespace the role is needed on comes from (see {@link Scope}). */
+  readonly scope: Scope;
   /** OpenAPI grouping: `jobs`, `hosts`, `namespaces`, `system`. */
   readonly tag: string;
   readonly summary: string;
@@ -61,6 +63,7 @@ export function addRoute<
   const schema: FastifySchema = {
     tags: [spec.tag],
     summary: spec.summary,
+    description: `Needs the ${spec.role} role ${scopeText(spec.scope)}.`,
     ...(spec.params && { params: spec.params }),
     ...(query && { querystring: query }),
     ...(spec.body && { body: spec.body }),
@@ -72,7 +75,7 @@ export function addRoute<
     method: spec.method,
     url: spec.url,
     schema,
-    onRequest: requireRole(service, spec.role),
+    ...roleHooks(authOf(app), service, spec.role, spec.scope),
     handler: async (request, reply) => {
       const result = await spec.handler({
         params: request.params as z.output<P>,
@@ -86,6 +89,14 @@ export function addRoute<
       return result;
     },
   });
+}
+
+function scopeText(scope: Scope): string {
+  if (scope === 'global') return 'on every namespace (a `*` grant)';
+  if (scope === 'any') return 'on some namespace (lists show only what the caller may view)';
+  if (scope === 'job') return "on the job's namespace";
+  if (scope === 'body') return 'on the namespace in the body (default `default`)';
+  return `on the namespace \`:${scope.param}\``;
 }
 
 /** Accept (and document) `access_token` on a GET's query, and drop it after validation: it is no filter. */

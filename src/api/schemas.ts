@@ -145,15 +145,6 @@ export const eventsQuery = z
 /** GET /v1/hosts/:host/history. */
 export const historyQuery = z.object({ limit: queryInt(1, 1000).exactOptional() }).strict();
 
-/** GET /v1/audit. */
-export const auditQuery = z
-  .object({
-    subject: z.string().min(1).exactOptional(),
-    user: z.string().min(1).exactOptional(),
-    limit: queryInt(1, 1000).exactOptional(),
-  })
-  .strict();
-
 /** GET /v1/namespaces/:ns. */
 export const namespaceQuery = z
   .object({ version: queryInt(1, Number.MAX_SAFE_INTEGER).exactOptional() })

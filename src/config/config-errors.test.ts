@@ -126,9 +126,9 @@ describe('config errors', () => {
   });
 
   it('CONFIG_TAG_SOURCE_FAILED, naming the command and the reason', async () => {
-    const e = await parseError('tag:\n  web: [h1]\n  inv: command exit 7\n');
+    const e = await parseError('tag:\n  web: [h1]\n  inv: command sh -c "exit 7"\n');
     expectAt(e, 'CONFIG_TAG_SOURCE_FAILED', 3, 8);
-    expect(e.message).toBe('tag source "command exit 7" failed: it exited with status 7');
+    expect(e.message).toBe('tag source "command sh -c "exit 7"" failed: it exited with status 7');
   });
 
   it('CONFIG_NOT_FOUND (the file itself: no line to point at)', async () => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from './parse-config.ts';
+import { commandWords } from './command-words.ts';
+import { configRunsCommands } from './command-scan.ts';
 import { parseInventoryJson } from './tag-source.ts';
 
 let dir = '';
@@ -31,6 +33,11 @@ EOF`,
   await script('slow.sh', 'sleep 5; echo "{}"');
   await script('garbage.sh', 'echo "not json"');
   await script('shape.sh', `echo '{"web": "w1"}'`);
+  await script('args.sh', `printf '{"args": ["n%s-%s"]}' "$#" "\${#1}"`);
+  await script(
+    'big.sh',
+    'yes aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | head -c 70000000',
+  );
   await script('pwd.sh', `printf '{"here": ["%s"]}' "$(basename "$PWD")"`);
 });
 
@@ -145,5 +152,60 @@ describe('parseInventoryJson', () => {
     } finally {
       await rm(dirCycle, { recursive: true, force: true });
     }
+  });
+});
+
+describe('tag sources run without a shell, with a timeout and an output cap', () => {
+  const at = { file: 'f', line: 1, column: 1 };
+
+  it('splits words like a shell quotes them, and refuses shell syntax', () => {
+    expect(commandWords(`./inv.sh --list 'a b' "c \\"d\\"" e\\ f`, at)).toEqual([
+      './inv.sh',
+      '--list',
+      'a b',
+      'c "d"',
+      'e f',
+    ]);
+    for (const bad of [
+      './a.sh | jq .',
+      './a.sh > out',
+      'echo $HOME',
+      'ls *',
+      'a; b',
+      'a && b',
+      '"$(id)"',
+      "'open",
+    ]) {
+      expect(() => commandWords(bad, at), bad).toThrow(/tag source "command .*"/);
+    }
+  });
+
+  it('passes quoted arguments as they are: nothing is expanded', async () => {
+    // A shell would split and expand `a b $HOME`; here it is one argument of 9 characters.
+    const config = await parse(`tag:\n  inv: command ./args.sh 'a b $HOME' "c;d"\n`);
+    expect(config.tags.get('inv.args')).toEqual(['n2-9']);
+  });
+
+  it('refuses a pipeline at the node instead of handing it to /bin/sh', async () => {
+    await expect(parse('tag:\n  inv: "command ./plain.sh | cat"\n')).rejects.toMatchObject({
+      code: 'CONFIG_TAG_SOURCE_FAILED',
+      position: { line: 2 },
+      message: expect.stringMatching(/"\|" is shell syntax/) as unknown,
+    });
+  });
+
+  it('stops a source that prints more than the cap (64 MiB)', async () => {
+    await expect(parse('tag:\n  inv: "command ./big.sh"\n')).rejects.toMatchObject({
+      code: 'CONFIG_TAG_SOURCE_FAILED',
+      message: expect.stringMatching(/more than 67108864 bytes/) as unknown,
+    });
+  });
+
+  it('tells configs that run commands from those that do not', () => {
+    expect(configRunsCommands('tag:\n  inv: command ./inv.sh\n')).toBe(true);
+    expect(configRunsCommands('tag:\n  a:\n    b: "command x"\n')).toBe(true);
+    expect(configRunsCommands('{"tag": {"inv": "command ./x"}}')).toBe(true);
+    expect(configRunsCommands('tag:\n  web: [web1]\n  command: [h1] # command ./x\n')).toBe(false);
+    expect(configRunsCommands('tag: [unclosed\n')).toBe(true);
   });
 });

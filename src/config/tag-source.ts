@@ -1,13 +1,16 @@
-// External tag sources (`command ./inventory.sh`): run with /bin/sh, read `{tag: [hosts]}` or Ansible `--list` JSON.
+// External tag sources (`command ./inventory.sh`): run without a shell, read `{tag: [hosts]}` or Ansible `--list` JSON.
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { PogoError } from '../model/errors.ts';
+import { commandWords } from './command-words.ts';
 import type { SourcePosition } from '../model/errors.ts';
 
 /** Default time an external tag source may run. */
 export const DEFAULT_TAG_SOURCE_TIMEOUT_MS = 30_000;
 
-const MAX_STDOUT_BYTES = 64 * 1024 * 1024;
+/** Largest output a tag source may print (a 10,000-host Ansible inventory is a few MiB). */
+export const MAX_TAG_SOURCE_OUTPUT_BYTES = 64 * 1024 * 1024;
+const MAX_STDOUT_BYTES = MAX_TAG_SOURCE_OUTPUT_BYTES;
 const STDERR_TAIL_CHARS = 500;
 
 /** One group an external source reported: its own hosts (patterns) and the names of its child groups. */
@@ -28,7 +31,7 @@ export interface TagSourceOptions {
 /** The prefix that turns a tag's string value into an external source. */
 const COMMAND_PREFIX = /^command\s+(\S.*)$/s;
 
-/** The shell command of a `command <shell command>` tag value, else undefined. */
+/** The command line of a `command <program> [args…]` tag value, else undefined. */
 export function tagSourceCommand(value: string): string | undefined {
   return COMMAND_PREFIX.exec(value)?.[1]?.trim();
 }
@@ -71,7 +74,7 @@ export async function loadTagSource(command: string, options: TagSourceOptions):
       position: options.position,
       hint: `run it by hand in ${options.cwd}: it must exit 0 and print JSON {"tag": ["host", …]} or Ansible --list output`,
     });
-  const result = await runCommand(command, options);
+  const result = await runCommand(commandWords(command, options.position), options);
   if (typeof result === 'string') throw fail(result);
   const groups = parseInventoryJson(result.stdout);
   if (typeof groups === 'string') throw fail(groups);
@@ -79,10 +82,15 @@ export async function loadTagSource(command: string, options: TagSourceOptions):
 }
 
 /** stdout of a successful run, or the reason it failed. */
-function runCommand(command: string, options: TagSourceOptions): Promise<{ stdout: string } | string> {
+function runCommand(
+  [program = '', ...args]: readonly string[],
+  options: TagSourceOptions,
+): Promise<{ stdout: string } | string> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], {
+    // No shell: the words go to execve as they are (a relative program is found from `cwd`).
+    const child = spawn(program, args, {
       cwd: options.cwd,
+      shell: false,
       detached: true, // own process group, so a timeout also kills what the script started
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -115,7 +123,7 @@ function runCommand(command: string, options: TagSourceOptions): Promise<{ stdou
       options.signal?.removeEventListener('abort', onAbort);
       resolve(failure ?? outcome);
     };
-    child.on('error', (e) => finish(`cannot start /bin/sh in ${options.cwd} (${e.message})`));
+    child.on('error', (e) => finish(`cannot start ${program} in ${options.cwd} (${e.message})`));
     child.on('close', (code, signal) => {
       const detail = stderr.trim() ? `: ${stderr.trim()}` : '';
       if (code === 0) finish({ stdout: Buffer.concat(stdout).toString('utf8') });

@@ -19,8 +19,8 @@ import type {
   WorkerInfo,
 } from '../model/index.ts';
 import { PogoError, isPogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
-import { hashToken } from '../security/index.ts';
-import type { HostFilter, JobFilter, OutputPage, OutputRange, Store } from '../store/index.ts';
+import { Accounts } from '../security/index.ts';
+import type { AuditFilter, HostFilter, JobFilter, OutputPage, OutputRange, Store } from '../store/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { planFor } from './job-plan.ts';
 import { planPreview } from './plan-preview.ts';
@@ -35,11 +35,15 @@ export class ServerService implements PogoService {
     private readonly store: Store,
     private readonly dispatcher: Dispatcher,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.accounts = new Accounts(store, { now });
+  }
 
-  async authenticate(token: string, remote: string): Promise<Actor | undefined> {
-    const user = await this.store.userForToken(hashToken(token));
-    return user ? { user: user.name, role: user.role, remote } : undefined;
+  private readonly accounts: Accounts;
+
+  /** Through the store's accounts: throws API_UNAUTHORIZED or AUTH_TOKEN_EXPIRED for a token it refuses. */
+  authenticate(token: string, remote: string): Promise<Actor | undefined> {
+    return this.accounts.authenticate(token, remote);
   }
 
   async submitJob(request: SubmitJobRequest, actor: Actor): Promise<JobRecord> {
@@ -291,11 +295,7 @@ export class ServerService implements PogoService {
     );
   }
 
-  readAudit(filter: {
-    readonly subject?: string;
-    readonly user?: string;
-    readonly limit?: number;
-  }): Promise<readonly AuditRecord[]> {
+  readAudit(filter: AuditFilter): Promise<readonly AuditRecord[]> {
     return this.store.readAudit(filter);
   }
 

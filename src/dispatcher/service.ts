@@ -14,7 +14,7 @@ import type {
   WorkerCertificate,
   WorkerInfo,
 } from '../model/index.ts';
-import type { HostFilter, JobFilter, OutputPage, OutputRange } from '../store/index.ts';
+import type { AuditFilter, HostFilter, JobFilter, OutputPage, OutputRange } from '../store/index.ts';
 
 /** Stop listening. Idempotent. */
 export type Unsubscribe = () => void;
@@ -92,11 +92,7 @@ export interface PogoService {
   workers(): readonly WorkerInfo[];
   /** Certificates of the workers (connected or seen), for clients to seal password envelopes to. */
   workerCertificates(): readonly WorkerCertificate[];
-  readAudit(filter: {
-    readonly subject?: string;
-    readonly user?: string;
-    readonly limit?: number;
-  }): Promise<readonly AuditRecord[]>;
+  readAudit(filter: AuditFilter): Promise<readonly AuditRecord[]>;
   /** Prometheus text exposition of the server's metrics. */
   metricsText(): Promise<string>;
   /** Ready to serve: the store answers and recovery of running jobs is done. */

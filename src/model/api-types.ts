@@ -60,11 +60,44 @@ export interface PlanPreview {
   }[];
 }
 
+/** A role, lowest first: viewer reads, operator runs and steers jobs, admin pushes configs and manages users. */
+export type Role = 'viewer' | 'operator' | 'admin';
+
+/** A role held on one namespace, or on every namespace (`*`). */
+export interface RoleGrant {
+  readonly namespace: string;
+  readonly role: Role;
+}
+
 /** Who is calling: resolved from the token by the API, recorded in the audit trail. */
 export interface Actor {
   readonly user: string;
-  readonly role: 'viewer' | 'operator' | 'admin';
+  /** The highest role the caller holds anywhere (what `/v1/me` shows first). */
+  readonly role: Role;
   readonly remote: string;
+  /** Roles per namespace; absent: `role` holds on every namespace (`*`). */
+  readonly grants?: readonly RoleGrant[];
+}
+
+/** An API token as lists show it: its public id and dates, never the secret or its hash. */
+export interface TokenInfo {
+  /** Short public id (`pogo users revoke NAME --token ID`). */
+  readonly id: string;
+  readonly label: string;
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+  readonly lastUsedAt: number | null;
+}
+
+/** A user with their grants and tokens. */
+export interface UserView {
+  readonly name: string;
+  readonly createdAt: number;
+  /** When the user was revoked (every token revoked, no access), else null. */
+  readonly disabledAt: number | null;
+  readonly grants: readonly RoleGrant[];
+  readonly tokens: readonly TokenInfo[];
 }
 
 /** The body of every API error. */

@@ -30,4 +30,15 @@ export type {
   WorkerInfo,
 } from './records.ts';
 export type { SealedBox, SealedEnvelope, WorkerCertificate } from './envelope.ts';
-export type { Actor, ApiErrorBody, JobView, PlanPreview, SubmitJobRequest } from './api-types.ts';
+export type {
+  Actor,
+  ApiErrorBody,
+  JobView,
+  PlanPreview,
+  Role,
+  RoleGrant,
+  SubmitJobRequest,
+  TokenInfo,
+  UserView,
+} from './api-types.ts';
+export { ROLES, grantsOf, hasRole, highestRole, roleRank } from './roles.ts';

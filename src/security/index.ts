@@ -1,5 +1,7 @@
 // Security: tokens, certificates (make, issue, check, describe), password envelopes and redaction.
 export { hashToken, newToken } from './tokens.ts';
+export { Accounts, actorOf } from './accounts.ts';
+export type { AccountsOptions, IssuedToken, TokenRequest } from './accounts.ts';
 export {
   CERT_ROLES,
   ROLE_URI_PREFIX,

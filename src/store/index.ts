@@ -1,17 +1,20 @@
 // Durable state: the Store interface and its backends.
 export type {
+  AuditFilter,
   HostFilter,
   HostUpdate,
   JobFilter,
   JobUpdate,
   Lease,
   NewJob,
+  NewToken,
   OutputAppend,
   OutputPage,
   OutputRange,
   ProgressBatch,
   Store,
   StoreCapabilities,
+  TokenMatch,
   UserRecord,
 } from './types.ts';
 export { openSqliteStore } from './sqlite/sqlite-store.ts';

@@ -11,6 +11,9 @@ import type {
   NamespaceVersion,
   OutputChunkRecord,
   Page,
+  RoleGrant,
+  TokenInfo,
+  UserView,
 } from '../model/index.ts';
 
 /** A new job and its hosts, in plan order. */
@@ -73,6 +76,8 @@ export interface JobFilter {
   readonly user?: string;
   readonly state?: readonly JobState[];
   readonly namespace?: string;
+  /** Only jobs of these namespaces (the caller's visible ones); empty: none. */
+  readonly namespaces?: readonly string[];
   /** Jobs that include this host. */
   readonly host?: string;
   /** Substring of the command, the targets or the id. */
@@ -118,11 +123,44 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
+/** A user and the roles they hold per namespace (`*`: every namespace). */
 export interface UserRecord {
   readonly name: string;
-  /** Global role until per-namespace roles arrive: viewer, operator, admin. */
-  readonly role: 'viewer' | 'operator' | 'admin';
   readonly createdAt: number;
+  /** When the user was revoked, else null: a revoked user has no access. */
+  readonly disabledAt: number | null;
+  readonly grants: readonly RoleGrant[];
+}
+
+/** A token to store: its public id and the hash of its secret (never the secret). */
+export interface NewToken {
+  readonly user: string;
+  /** Short public id, unique. */
+  readonly id: string;
+  /** sha256 hex of the secret. */
+  readonly hash: string;
+  readonly label: string;
+  readonly createdAt: number;
+  /** Null: never expires. */
+  readonly expiresAt: number | null;
+}
+
+/** A token found by its hash, with its user; revoked and expired tokens are returned too (the caller decides). */
+export interface TokenMatch {
+  readonly user: UserRecord;
+  readonly token: TokenInfo;
+}
+
+/** Which audit entries to read, newest first. */
+export interface AuditFilter {
+  readonly subject?: string;
+  readonly user?: string;
+  /** Exact action (`job.halt`) or a prefix ending in a dot (`user.`). */
+  readonly action?: string;
+  /** Entries at or after this time (ms). */
+  readonly since?: number;
+  /** Default 100, at most 10,000. */
+  readonly limit?: number;
 }
 
 /** What a backend can do, in one typed table (not `if (pg)` scattered around). */
@@ -186,17 +224,27 @@ export interface Store {
   /** Every namespace with its newest version. */
   listNamespaces(): Promise<readonly NamespaceVersion[]>;
 
-  // Users, tokens, audit
-  createUser(name: string, role: UserRecord['role'], now: number): Promise<UserRecord>;
-  listUsers(): Promise<readonly UserRecord[]>;
-  /** Store a token by its hash (sha256 hex of the secret; the secret itself is never stored). */
-  addToken(user: string, tokenHash: string, label: string, now: number): Promise<void>;
-  /** The user a token hash belongs to, or undefined. */
-  userForToken(tokenHash: string): Promise<UserRecord | undefined>;
+  // Users, grants, tokens, audit
+  /** Add a user with these grants. STORE_CONFLICT when the name is taken (a revoked user too). */
+  createUser(name: string, grants: readonly RoleGrant[], now: number): Promise<UserRecord>;
+  /** Every user by name, with grants (by namespace) and tokens (oldest first) — ids and dates, never hashes. */
+  listUsers(): Promise<readonly UserView[]>;
+  /** The user, or STORE_NOT_FOUND. */
+  getUser(name: string): Promise<UserRecord>;
+  /** Give `user` `grant.role` on `grant.namespace`, replacing the role held there. STORE_NOT_FOUND for an unknown user. */
+  setGrant(user: string, grant: RoleGrant, now: number): Promise<UserRecord>;
+  /** Take the user's role on `namespace` away. STORE_NOT_FOUND when there is none. */
+  removeGrant(user: string, namespace: string): Promise<UserRecord>;
+  /** Store a token by its hash. STORE_NOT_FOUND for an unknown user, STORE_CONFLICT for a known id or hash. */
+  addToken(token: NewToken): Promise<TokenInfo>;
+  /** Revoke one token of `user` by id (idempotent: the first revocation time stays). STORE_NOT_FOUND when it is not theirs. */
+  revokeToken(user: string, id: string, now: number): Promise<TokenInfo>;
+  /** Revoke the user: every token revoked, the user disabled (grants kept for the record). STORE_NOT_FOUND. */
+  revokeUser(user: string, now: number): Promise<UserRecord>;
+  /** The token with this hash and its user, or undefined. */
+  findToken(tokenHash: string): Promise<TokenMatch | undefined>;
+  /** Record that a token was used at `now` (callers throttle: this is a write). */
+  touchToken(id: string, now: number): Promise<void>;
   appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<void>;
-  readAudit(filter: {
-    readonly subject?: string;
-    readonly user?: string;
-    readonly limit?: number;
-  }): Promise<readonly AuditRecord[]>;
+  readAudit(filter: AuditFilter): Promise<readonly AuditRecord[]>;
 }

@@ -1,5 +1,6 @@
 // The SQLite store: the backend-agnostic contract on a temp file per test, plus what only SQLite has.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,36 @@ describe('SQLite store', () => {
     expect(await b.readEvents('j-keep', 0)).toEqual([started('j-keep', 1, 'h1')]);
     expect((await b.readOutput('j-keep', 'h1')).chunks[0]?.data.toString()).toBe('kept\n');
     expect((await b.getNamespace('web')).text).toBe('x: 1');
+  });
+
+  it('turns a 0001 user role into a `*` grant and gives old tokens an id (migration 0002)', async () => {
+    const raw = new Database(file);
+    try {
+      raw.exec(
+        readFileSync(new URL('../../src/store/sqlite/migrations/0001_init.sql', import.meta.url), 'utf8'),
+      );
+      raw.exec(
+        'CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);' +
+          "INSERT INTO schema_migrations VALUES (1, 'init', 1);" +
+          "INSERT INTO users VALUES ('olga', 'operator', 5);" +
+          `INSERT INTO tokens VALUES ('${'f'.repeat(64)}', 'olga', 'old', 6);`,
+      );
+    } finally {
+      raw.close();
+    }
+    const s = openStore();
+    expect(await s.migrate()).toBeGreaterThan(0);
+    expect(await s.findToken('f'.repeat(64))).toEqual({
+      user: { name: 'olga', createdAt: 5, disabledAt: null, grants: [{ namespace: '*', role: 'operator' }] },
+      token: {
+        id: 'ffffffffff',
+        label: 'old',
+        createdAt: 6,
+        expiresAt: null,
+        revokedAt: null,
+        lastUsedAt: null,
+      },
+    });
   });
 
   it('uses WAL and records its migrations', async () => {

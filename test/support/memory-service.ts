@@ -116,6 +116,7 @@ export class MemoryService implements PogoService {
         if (filter.user !== undefined && r.user !== filter.user) return false;
         if (filter.state && !filter.state.includes(r.state)) return false;
         if (filter.namespace !== undefined && r.namespace !== filter.namespace) return false;
+        if (filter.namespaces !== undefined && !filter.namespaces.includes(r.namespace)) return false;
         if (filter.host !== undefined && !hosts.some((h) => h.host === filter.host)) return false;
         const text = filter.text;
         return text === undefined || [r.id, r.command, r.targets].some((s) => s.includes(text));

@@ -21,6 +21,7 @@ export function registerEventRoutes(app: FastifyInstance, service: PogoService, 
     method: 'GET',
     url: '/v1/jobs/:ref/events',
     role: 'viewer',
+    scope: 'job',
     tag: 'jobs',
     summary:
       "A job's events with seq > `after`; with `Accept: text/event-stream`, a live SSE stream " +

@@ -1,6 +1,10 @@
 // /v1/namespaces: list, read a version, upload (raw YAML or JSON `{ text }`), validate, and preview a plan.
 import type { FastifyInstance } from 'fastify';
 import type { PogoService } from '../../dispatcher/index.ts';
+import { configRunsCommands } from '../../config/index.ts';
+import type { Actor } from '../../model/index.ts';
+import { PogoError, hasRole } from '../../model/index.ts';
+import { grantedNamespaces } from '../auth.ts';
 import { addRoute } from '../route.ts';
 import { namespaceParams, namespaceQuery, namespaceTextBody, planBody } from '../schemas.ts';
 
@@ -14,15 +18,21 @@ export function registerNamespaceRoutes(app: FastifyInstance, service: PogoServi
     method: 'GET',
     url: '/v1/namespaces',
     role: 'viewer',
+    scope: 'any',
     tag,
     summary: 'Every namespace with its newest config version',
     returns: '`{ items: NamespaceVersion[] }`',
-    handler: async () => ({ items: await service.listNamespaces() }),
+    handler: async ({ actor }) => {
+      const { all, namespaces } = grantedNamespaces(actor, 'viewer');
+      const items = await service.listNamespaces();
+      return { items: all ? items : items.filter((v) => namespaces.includes(v.namespace)) };
+    },
   });
   addRoute(app, service, {
     method: 'GET',
     url: '/v1/namespaces/:ns',
     role: 'viewer',
+    scope: { param: 'ns' },
     tag,
     summary: "A namespace's config: the newest version, or `?version=N`",
     returns: 'NamespaceVersion',
@@ -34,6 +44,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, service: PogoServi
     method: 'PUT',
     url: '/v1/namespaces/:ns',
     role: 'admin',
+    scope: { param: 'ns' },
     tag,
     summary: "Upload a new version of a namespace's config (checked first; the text is kept verbatim)",
     returns: 'The stored version (NamespaceVersion)',
@@ -41,12 +52,14 @@ export function registerNamespaceRoutes(app: FastifyInstance, service: PogoServi
     params: namespaceParams,
     body: namespaceTextBody,
     consumes: YAML_TYPES,
-    handler: ({ params, body, actor }) => service.putNamespace(params.ns, textOf(body), actor),
+    handler: ({ params, body, actor }) =>
+      service.putNamespace(params.ns, trustedText(body, actor, 'push'), actor),
   });
   addRoute(app, service, {
     method: 'POST',
     url: '/v1/namespaces/:ns/validate',
     role: 'admin',
+    scope: { param: 'ns' },
     tag,
     summary: 'Check a config without storing it',
     returns:
@@ -54,12 +67,14 @@ export function registerNamespaceRoutes(app: FastifyInstance, service: PogoServi
     params: namespaceParams,
     body: namespaceTextBody,
     consumes: YAML_TYPES,
-    handler: ({ params, body }) => service.checkNamespace(params.ns, textOf(body)),
+    handler: ({ params, body, actor }) =>
+      service.checkNamespace(params.ns, trustedText(body, actor, 'validate')),
   });
   addRoute(app, service, {
     method: 'POST',
     url: '/v1/namespaces/:ns/plan',
     role: 'viewer',
+    scope: { param: 'ns' },
     tag,
     summary: 'The plan for targets under the namespace config, as `pogo schedule` shows it',
     returns: 'PlanPreview',
@@ -71,4 +86,20 @@ export function registerNamespaceRoutes(app: FastifyInstance, service: PogoServi
 
 function textOf(body: string | { readonly text: string }): string {
   return typeof body === 'string' ? body : body.text;
+}
+
+/**
+ * The config text, once the caller may have the server run it: loading a config runs its `command …` tag
+ * sources on the server, as the server's user, so such a config needs admin on every namespace (`*`).
+ */
+function trustedText(body: string | { readonly text: string }, actor: Actor, verb: string): string {
+  const text = textOf(body);
+  if (configRunsCommands(text) && !hasRole(actor, 'admin', '*')) {
+    throw new PogoError(
+      'API_FORBIDDEN',
+      `this config runs commands on the server (a "command …" tag source): to ${verb} it, ${actor.user} needs the admin role on every namespace (*)`,
+      { hint: 'ask an admin of * to push it, or list the hosts in the config instead' },
+    );
+  }
+  return text;
 }

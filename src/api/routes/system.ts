@@ -1,8 +1,9 @@
 // Who am I, workers, audit, the OpenAPI document, and the unauthenticated probes (/healthz, /readyz, /metrics).
 import type { FastifyInstance } from 'fastify';
 import type { PogoService } from '../../dispatcher/index.ts';
+import type { Accounts } from '../../security/index.ts';
 import { addRoute } from '../route.ts';
-import { auditQuery } from '../schemas.ts';
+import { auditQuery } from '../user-schemas.ts';
 
 const tag = 'system';
 const PUBLIC = { tags: [tag], security: [] } as const;
@@ -12,13 +13,14 @@ const PUBLIC = { tags: [tag], security: [] } as const;
  * user, but `/metrics` does show load and counts, so a server that listens beyond loopback should keep
  * `/metrics` to its monitoring network (a proxy rule), as is usual for Prometheus endpoints.
  */
-export function registerSystemRoutes(app: FastifyInstance, service: PogoService): void {
+export function registerSystemRoutes(app: FastifyInstance, service: PogoService, accounts?: Accounts): void {
   addRoute(app, service, {
     method: 'GET',
     url: '/v1/me',
     role: 'viewer',
+    scope: 'any',
     tag,
-    summary: 'The caller: user, role and remote address',
+    summary: 'The caller: user, highest role, grants per namespace and remote address',
     returns: 'Actor',
     handler: ({ actor }) => Promise.resolve(actor),
   });
@@ -26,6 +28,7 @@ export function registerSystemRoutes(app: FastifyInstance, service: PogoService)
     method: 'GET',
     url: '/v1/workers',
     role: 'viewer',
+    scope: 'any',
     tag,
     summary: 'Connected workers',
     returns: '`{ items: WorkerInfo[] }`',
@@ -35,6 +38,7 @@ export function registerSystemRoutes(app: FastifyInstance, service: PogoService)
     method: 'GET',
     url: '/v1/workers/certificates',
     role: 'viewer',
+    scope: 'any',
     tag,
     summary: 'Worker certificates to seal password envelopes to (clients verify each against their CA first)',
     returns: '`{ items: WorkerCertificate[] }`',
@@ -44,11 +48,13 @@ export function registerSystemRoutes(app: FastifyInstance, service: PogoService)
     method: 'GET',
     url: '/v1/audit',
     role: 'admin',
+    scope: 'global',
     tag,
-    summary: 'The audit trail, newest first: who did what, when, from where',
+    summary: 'The audit trail, newest first: who did what, when, from where (filters: user, action, since)',
     returns: '`{ items: AuditRecord[] }`',
     query: auditQuery,
-    handler: async ({ query }) => ({ items: await service.readAudit(query) }),
+    // The accounts read the same store as the service; with them, user changes and job actions are one trail.
+    handler: async ({ query }) => ({ items: await (accounts ?? service).readAudit(query) }),
   });
   app.get('/v1/openapi.json', { schema: { ...PUBLIC, summary: 'This document', hide: true } }, () =>
     app.swagger(),

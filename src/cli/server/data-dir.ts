@@ -3,7 +3,7 @@ import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeF
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PogoError } from '../../model/index.ts';
-import { newToken, hashToken } from '../../security/index.ts';
+import { Accounts } from '../../security/index.ts';
 import type { Store } from '../../store/index.ts';
 
 /** Create `dir` (mode 0700) and take its lock; a live server already holding it is an error. Returns the unlock. */
@@ -62,9 +62,13 @@ export async function bootstrapAdmin(
   now: number,
 ): Promise<Bootstrap | undefined> {
   if ((await store.listUsers()).length > 0) return undefined;
-  const token = newToken();
-  await store.createUser('admin', 'admin', now);
-  await store.addToken('admin', hashToken(token), 'first admin token', now);
+  await store.createUser('admin', [{ namespace: '*', role: 'admin' }], now);
+  const bootstrap = { user: 'pogo server', remote: 'first start' };
+  const { token } = await new Accounts(store, { now: () => now }).createToken(
+    'admin',
+    { label: 'first admin token' },
+    { ...bootstrap, role: 'admin' },
+  );
   const tokenFile = join(dataDir, 'admin.token');
   await writeFile(tokenFile, token + '\n', { mode: 0o600 });
   await chmod(tokenFile, 0o600);

@@ -23,6 +23,10 @@ export function findJobs(c: SqliteConnection, filter: JobFilter): Page<JobRecord
     where.push('namespace = ?');
     params.push(filter.namespace);
   }
+  if (filter.namespaces !== undefined) {
+    where.push('namespace IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.namespaces));
+  }
   if (filter.host !== undefined) {
     where.push('id IN (SELECT job_id FROM hosts WHERE host = ?)');
     params.push(filter.host);

@@ -11,7 +11,9 @@ import { getNamespace, listNamespaces, putNamespace } from './namespace-queries.
 import { lastOutputSeq, readOutput } from './output-queries.ts';
 import { recordProgress } from './progress-queries.ts';
 import { toStoreError } from './sqlite-errors.ts';
-import { addToken, appendAudit, createUser, listUsers, readAudit, userForToken } from './user-queries.ts';
+import { appendAudit, readAudit } from './audit-queries.ts';
+import { addToken, findToken, revokeToken, touchToken } from './token-queries.ts';
+import { createUser, getUser, listUsers, removeGrant, revokeUser, setGrant } from './user-queries.ts';
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -68,8 +70,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
     createUser: w('create the user', createUser),
     listUsers: r('list users', listUsers),
+    getUser: r('read the user', getUser),
+    setGrant: w('grant the role', setGrant),
+    removeGrant: w('remove the grant', removeGrant),
+    revokeUser: w('revoke the user', revokeUser),
     addToken: w('add the token', addToken),
-    userForToken: r('look up the token', userForToken),
+    revokeToken: w('revoke the token', revokeToken),
+    findToken: r('look up the token', findToken),
+    touchToken: w('record the token use', touchToken),
     appendAudit: w('append to the audit trail', appendAudit),
     readAudit: r('read the audit trail', readAudit),
   };

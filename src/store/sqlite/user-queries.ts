@@ -1,111 +1,77 @@
-// Users, their API tokens (kept by hash only) and the audit trail.
-import type { AuditRecord } from '../../model/index.ts';
-import { PogoError } from '../../model/index.ts';
-import { clampLimit } from '../paging.ts';
+// Users and their role grants per namespace (`*` for every namespace).
+import type { RoleGrant, UserView } from '../../model/index.ts';
+import { PogoError, highestRole } from '../../model/index.ts';
 import type { UserRecord } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
 import { isDuplicateKey } from './sqlite-errors.ts';
+import { tokensOf } from './token-queries.ts';
+import type { UserRow } from './user-rows.ts';
+import { toUserRecord } from './user-rows.ts';
 
-/** Audit entries `readAudit` returns when no limit is given, and at most. */
-const AUDIT_DEFAULT = 100;
-const AUDIT_MAX = 10_000;
-
-interface UserRow {
-  readonly name: string;
-  readonly role: UserRecord['role'];
-  readonly created_at: number;
+/** The user, or STORE_NOT_FOUND. */
+export function getUser(c: SqliteConnection, name: string): UserRecord {
+  const row = c.prepare('SELECT name, created_at, disabled_at FROM users WHERE name = ?').get(name) as
+    UserRow | undefined;
+  if (row === undefined) throw new PogoError('STORE_NOT_FOUND', `no user ${name}`);
+  return toUserRecord(c, row);
 }
 
-function toUserRecord(r: UserRow): UserRecord {
-  return { name: r.name, role: r.role, createdAt: r.created_at };
-}
-
-/** Add a user; STORE_CONFLICT when the name is taken. */
+/** Add a user with grants; STORE_CONFLICT when the name is taken. */
 export function createUser(
   c: SqliteConnection,
   name: string,
-  role: UserRecord['role'],
+  grants: readonly RoleGrant[],
   now: number,
 ): UserRecord {
   try {
-    c.prepare('INSERT INTO users (name, role, created_at) VALUES (?, ?, ?)').run(name, role, now);
+    // users.role (0001) is no longer read; it holds the highest role for older readers of the file.
+    c.prepare('INSERT INTO users (name, role, created_at) VALUES (?, ?, ?)').run(
+      name,
+      highestRole(grants),
+      now,
+    );
   } catch (e: unknown) {
     if (isDuplicateKey(e)) throw new PogoError('STORE_CONFLICT', `user ${name} exists already`, { cause: e });
     throw e;
   }
-  return { name, role, createdAt: now };
+  for (const g of grants) writeGrant(c, name, g, now);
+  return getUser(c, name);
 }
 
-/** Every user, by name. */
-export function listUsers(c: SqliteConnection): UserRecord[] {
-  return (c.prepare('SELECT name, role, created_at FROM users ORDER BY name').all() as UserRow[]).map(
-    toUserRecord,
-  );
+/** Every user by name, with grants and tokens. */
+export function listUsers(c: SqliteConnection): UserView[] {
+  const rows = c.prepare('SELECT name, created_at, disabled_at FROM users ORDER BY name').all() as UserRow[];
+  return rows.map((row) => ({ ...toUserRecord(c, row), tokens: tokensOf(c, row.name) }));
 }
 
-/** Store a token hash for `user`; STORE_NOT_FOUND for an unknown user, STORE_CONFLICT for a hash stored already. */
-export function addToken(
-  c: SqliteConnection,
-  user: string,
-  tokenHash: string,
-  label: string,
-  now: number,
-): void {
-  if (c.prepare('SELECT 1 FROM users WHERE name = ?').get(user) === undefined)
-    throw new PogoError('STORE_NOT_FOUND', `no user ${user}`);
-  try {
-    c.prepare('INSERT INTO tokens (hash, user_name, label, created_at) VALUES (?, ?, ?, ?)').run(
-      tokenHash,
-      user,
-      label,
-      now,
-    );
-  } catch (e: unknown) {
-    // The hash is not named: it identifies a secret.
-    if (isDuplicateKey(e))
-      throw new PogoError('STORE_CONFLICT', `that token is stored already`, { cause: e });
-    throw e;
-  }
+/** Give `user` a role on a namespace, replacing the one held there. */
+export function setGrant(c: SqliteConnection, user: string, grant: RoleGrant, now: number): UserRecord {
+  getUser(c, user);
+  writeGrant(c, user, grant, now);
+  return getUser(c, user);
 }
 
-/** The user a token hash belongs to, or undefined. */
-export function userForToken(c: SqliteConnection, tokenHash: string): UserRecord | undefined {
-  const row = c
-    .prepare(
-      'SELECT u.name, u.role, u.created_at FROM tokens t JOIN users u ON u.name = t.user_name WHERE t.hash = ?',
-    )
-    .get(tokenHash) as UserRow | undefined;
-  return row === undefined ? undefined : toUserRecord(row);
+/** Take the user's role on `namespace` away; STORE_NOT_FOUND when there is none. */
+export function removeGrant(c: SqliteConnection, user: string, namespace: string): UserRecord {
+  getUser(c, user);
+  const { changes } = c
+    .prepare('DELETE FROM grants WHERE user_name = ? AND namespace = ?')
+    .run(user, namespace);
+  if (changes === 0) throw new PogoError('STORE_NOT_FOUND', `${user} has no role on ${namespace}`);
+  return getUser(c, user);
 }
 
-/** Append an audit entry (its id is assigned here). */
-export function appendAudit(c: SqliteConnection, entry: Omit<AuditRecord, 'id'>): void {
+/** Disable the user and revoke every token they have. */
+export function revokeUser(c: SqliteConnection, user: string, now: number): UserRecord {
+  getUser(c, user);
+  c.prepare('UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE name = ?').run(now, user);
+  c.prepare('UPDATE tokens SET revoked_at = ? WHERE user_name = ? AND revoked_at IS NULL').run(now, user);
+  return getUser(c, user);
+}
+
+function writeGrant(c: SqliteConnection, user: string, grant: RoleGrant, now: number): void {
   c.prepare(
-    'INSERT INTO audit (t, user_name, action, subject, detail, remote) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(entry.t, entry.user, entry.action, entry.subject, entry.detail, entry.remote);
-}
-
-/** Audit entries, newest first, of `subject` and/or `user` when given (default 100, at most 10,000). */
-export function readAudit(
-  c: SqliteConnection,
-  filter: { readonly subject?: string; readonly user?: string; readonly limit?: number },
-): AuditRecord[] {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (filter.subject !== undefined) {
-    where.push('subject = ?');
-    params.push(filter.subject);
-  }
-  if (filter.user !== undefined) {
-    where.push('user_name = ?');
-    params.push(filter.user);
-  }
-  params.push(clampLimit(filter.limit, { default: AUDIT_DEFAULT, max: AUDIT_MAX }));
-  const rows = c
-    .prepare(
-      `SELECT id, t, user_name, action, subject, detail, remote FROM audit
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-    )
-    .all(...params) as (Omit<AuditRecord, 'user'> & { user_name: string })[];
-  return rows.map(({ user_name, ...r }) => ({ ...r, user: user_name }));
+    `INSERT INTO grants (user_name, namespace, role, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (user_name, namespace) DO UPDATE SET role = excluded.role, created_at = excluded.created_at`,
+  ).run(user, grant.namespace, grant.role, now);
 }

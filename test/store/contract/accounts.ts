@@ -1,7 +1,18 @@
 // Store contract: namespace versions, users, tokens and the audit trail.
 import { expect, it } from 'vitest';
 import type { StoreRef } from './fixtures.ts';
+import type { NewToken } from '../../../src/store/index.ts';
 import { expectPogoError } from './fixtures.ts';
+
+function token(
+  user: string,
+  id: string,
+  hash: string,
+  createdAt: number,
+  expiresAt: number | null,
+): NewToken {
+  return { user, id, hash, label: `label of ${id}`, createdAt, expiresAt };
+}
 
 /** The namespace, user, token and audit tests of the contract. */
 export function accountContract(store: StoreRef): void {
@@ -33,25 +44,86 @@ export function accountContract(store: StoreRef): void {
     expect(await store().readAudit({})).toEqual([]);
   });
 
-  it('creates users once and finds a user by token hash', async () => {
-    expect(await store().createUser('bob', 'operator', 5)).toEqual({
+  it('creates users once with their grants and finds a user by token hash', async () => {
+    const star = { namespace: '*', role: 'operator' } as const;
+    expect(await store().createUser('bob', [star], 5)).toEqual({
       name: 'bob',
-      role: 'operator',
       createdAt: 5,
+      disabledAt: null,
+      grants: [star],
     });
-    await store().createUser('alice', 'admin', 6);
-    await expectPogoError(store().createUser('bob', 'viewer', 7), 'STORE_CONFLICT');
-    expect(await store().listUsers()).toEqual([
-      { name: 'alice', role: 'admin', createdAt: 6 },
-      { name: 'bob', role: 'operator', createdAt: 5 },
-    ]);
+    await store().createUser('alice', [{ namespace: 'web', role: 'admin' }], 6);
+    await expectPogoError(store().createUser('bob', [], 7), 'STORE_CONFLICT');
     const hash = 'a'.repeat(64);
-    await store().addToken('bob', hash, 'laptop', 8);
-    await store().addToken('bob', 'b'.repeat(64), 'ci', 9);
-    expect(await store().userForToken(hash)).toEqual({ name: 'bob', role: 'operator', createdAt: 5 });
-    expect(await store().userForToken('c'.repeat(64))).toBeUndefined();
-    await expectPogoError(store().addToken('alice', hash, 'again', 10), 'STORE_CONFLICT');
-    await expectPogoError(store().addToken('nobody', 'd'.repeat(64), 'x', 10), 'STORE_NOT_FOUND');
+    const laptop = await store().addToken(token('bob', 't-laptop', hash, 8, null));
+    expect(laptop).toEqual({
+      id: 't-laptop',
+      label: 'label of t-laptop',
+      createdAt: 8,
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+    });
+    await store().addToken(token('bob', 't-ci', 'b'.repeat(64), 9, 1000));
+    expect(await store().findToken(hash)).toEqual({
+      user: { name: 'bob', createdAt: 5, disabledAt: null, grants: [star] },
+      token: laptop,
+    });
+    expect(await store().findToken('c'.repeat(64))).toBeUndefined();
+    await expectPogoError(store().addToken(token('alice', 't-x', hash, 10, null)), 'STORE_CONFLICT');
+    await expectPogoError(
+      store().addToken(token('alice', 't-ci', 'e'.repeat(64), 10, null)),
+      'STORE_CONFLICT',
+    );
+    await expectPogoError(
+      store().addToken(token('nobody', 't-y', 'd'.repeat(64), 10, null)),
+      'STORE_NOT_FOUND',
+    );
+    const users = await store().listUsers();
+    expect(users.map((u) => u.name)).toEqual(['alice', 'bob']);
+    expect(users[1]?.tokens.map((t) => [t.id, t.expiresAt])).toEqual([
+      ['t-laptop', null],
+      ['t-ci', 1000],
+    ]);
+    expect(JSON.stringify(users)).not.toContain('aaaa');
+  });
+
+  it('grants a role per namespace (one role a namespace, `*` first) and takes it away', async () => {
+    await store().createUser('carol', [], 1);
+    await store().setGrant('carol', { namespace: 'web', role: 'viewer' }, 2);
+    await store().setGrant('carol', { namespace: 'db', role: 'operator' }, 3);
+    await store().setGrant('carol', { namespace: '*', role: 'viewer' }, 3);
+    expect((await store().setGrant('carol', { namespace: 'web', role: 'admin' }, 4)).grants).toEqual([
+      { namespace: '*', role: 'viewer' },
+      { namespace: 'db', role: 'operator' },
+      { namespace: 'web', role: 'admin' },
+    ]);
+    expect((await store().removeGrant('carol', 'db')).grants.map((g) => g.namespace)).toEqual(['*', 'web']);
+    await expectPogoError(store().removeGrant('carol', 'db'), 'STORE_NOT_FOUND');
+    await expectPogoError(
+      store().setGrant('nobody', { namespace: 'web', role: 'viewer' }, 5),
+      'STORE_NOT_FOUND',
+    );
+    await expectPogoError(store().getUser('nobody'), 'STORE_NOT_FOUND');
+  });
+
+  it('revokes one token by id, or a user with all their tokens; records a last use', async () => {
+    await store().createUser('dave', [{ namespace: '*', role: 'viewer' }], 1);
+    await store().addToken(token('dave', 't-1', '1'.repeat(64), 2, null));
+    await store().addToken(token('dave', 't-2', '2'.repeat(64), 3, null));
+    await store().addToken(token('dave', 't-3', '3'.repeat(64), 3, null));
+    expect((await store().revokeToken('dave', 't-1', 10)).revokedAt).toBe(10);
+    expect((await store().revokeToken('dave', 't-1', 11)).revokedAt).toBe(10);
+    await expectPogoError(store().revokeToken('dave', 't-nope', 11), 'STORE_NOT_FOUND');
+    await store().createUser('erin', [], 1);
+    await expectPogoError(store().revokeToken('erin', 't-2', 11), 'STORE_NOT_FOUND');
+    await store().touchToken('t-2', 12);
+    expect((await store().findToken('2'.repeat(64)))?.token.lastUsedAt).toBe(12);
+    expect((await store().revokeUser('dave', 20)).disabledAt).toBe(20);
+    const tokens = (await store().listUsers()).find((u) => u.name === 'dave')?.tokens ?? [];
+    expect(tokens.map((t) => t.revokedAt)).toEqual([10, 20, 20]);
+    expect((await store().findToken('3'.repeat(64)))?.user.disabledAt).toBe(20);
+    await expectPogoError(store().revokeUser('nobody', 20), 'STORE_NOT_FOUND');
   });
 
   it('appends audit entries and reads them newest first, by subject, by user, up to a limit', async () => {
@@ -71,5 +143,8 @@ export function accountContract(store: StoreRef): void {
     expect((await store().readAudit({ user: 'alice' })).map((e) => e.t)).toEqual([4, 3, 1]);
     expect((await store().readAudit({ user: 'alice', subject: 'j1' })).map((e) => e.t)).toEqual([4, 1]);
     expect((await store().readAudit({ limit: 2 })).map((e) => e.t)).toEqual([4, 3]);
+    expect((await store().readAudit({ action: 'job.retry' })).map((e) => e.t)).toEqual([4]);
+    expect((await store().readAudit({ action: 'job.' })).map((e) => e.t)).toEqual([4, 2, 1]);
+    expect((await store().readAudit({ since: 3 })).map((e) => e.t)).toEqual([4, 3]);
   });
 }
