@@ -63,6 +63,7 @@ const MATRIX: Record<string, { allow: keyof typeof ALLOW; body?: () => unknown }
   'POST /v1/namespaces/:ns/validate': { allow: 'adminA', body: () => CONFIG },
   'POST /v1/namespaces/:ns/plan': { allow: 'viewA', body: () => ({ targets: 'h1' }) },
   'GET /v1/workers': { allow: 'anyone' },
+  'GET /v1/workers/certificates': { allow: 'anyone' },
   'GET /v1/audit': { allow: 'star' },
   'GET /v1/me': { allow: 'anyone' },
   'GET /v1/users': { allow: 'star' },
