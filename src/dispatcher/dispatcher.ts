@@ -240,7 +240,7 @@ export class Dispatcher implements WorkerChannelHandler {
     return this.envelopes.has(jobId);
   }
 
-  /** Fingerprints of the worker certificates an envelope may be sealed to (connected, or seen lately). */
+  /** Fingerprints of the worker certificates an envelope may be sealed to (seen on a link since this server started). */
   knowsCertificate(fingerprint: string): boolean {
     return this.certificates.has(fingerprint);
   }

@@ -24,6 +24,6 @@ export interface WorkerCertificate {
   readonly fingerprint: string;
   /** PEM. Clients verify it against their CA before sealing anything to it. */
   readonly certificate: string;
-  /** Connected now (a disconnected worker's certificate is listed until it has been gone a while). */
+  /** Connected now (a certificate seen since the server started stays listed: its worker may come back). */
   readonly connected: boolean;
 }
