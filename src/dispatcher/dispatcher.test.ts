@@ -387,4 +387,26 @@ describe('Dispatcher with sealed jobs', () => {
     const audit = await second.store.readAudit({ subject: job.id });
     expect(audit.map((a) => a.action)).toContain('job.password');
   });
+
+  it('retry of an ended sealed job (its envelope dropped) waits in needs-password until the password is given', async () => {
+    const { dispatcher, service, store } = await system();
+    const wa = { ...channel('w-aaaaaaa3', 2), certificate: certA };
+    await hello(dispatcher, wa);
+    const envelope = sealEnvelope({ password: 'pw' }, [certA.x509]);
+    const job = await service.submitJob({ targets: 'h[1-2]', command: 'true', envelope }, ADMIN);
+    await settle();
+    dispatcher.onResult(wa, result(job.id, 'h1', 1));
+    dispatcher.onResult(wa, result(job.id, 'h2', 1, 'failed'));
+    await settle();
+    expect((await store.getJob(job.id)).state).toBe('failed');
+    expect(dispatcher.holdsEnvelope(job.id)).toBe(false); // dropped when the job ended
+    await service.retry(job.id, ['h2'], ADMIN);
+    await settle();
+    expect((await store.getJob(job.id)).state).toBe('needs-password');
+    expect(tasks(wa).map((t) => `${t.host}#${t.attempt}`)).toEqual(['h1#1', 'h2#1']);
+    await service.resume(job.id, ADMIN, { envelope: sealEnvelope({ password: 'pw' }, [certA.x509]) });
+    await settle();
+    expect(tasks(wa).map((t) => `${t.host}#${t.attempt}`)).toEqual(['h1#1', 'h2#1', 'h2#2']);
+    expect((await store.getJob(job.id)).state).toBe('running');
+  });
 });

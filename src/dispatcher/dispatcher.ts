@@ -409,6 +409,10 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Write a driver's new events and row changes; publish them once committed; unload finished jobs. */
   private settle(d: JobDriver): void {
+    d.drain(
+      (host) => this.delivery.board.task({ job: d.id, host, attempt: d.attemptOf(host) })?.worker ?? null,
+    );
+    // After the rollout's own rows (a retry or resume writes `running`), so that `needs-password` wins.
     if (
       d.sealed &&
       !d.parked &&
@@ -418,12 +422,9 @@ export class Dispatcher implements WorkerChannelHandler {
     ) {
       d.park(
         this.now(),
-        `the password is gone (the server restarted); give it again: pogo resume ${d.id} --password`,
+        `the password is gone (the server restarted or the job had ended); give it again: pogo resume ${d.id} --password`,
       );
     }
-    d.drain(
-      (host) => this.delivery.board.task({ job: d.id, host, attempt: d.attemptOf(host) })?.worker ?? null,
-    );
     const events = d.takePending();
     this.armDeadline(d);
     const terminal = isTerminalJobState(d.rollout.jobStateNow);
