@@ -8,6 +8,14 @@ import type {
   WelcomeMessage,
 } from '../worker/index.ts';
 
+/** A worker's TLS client certificate, as the worker port admitted it. */
+export interface LinkCertificate {
+  /** The certificate, PEM. */
+  readonly pem: string;
+  /** SHA-256 fingerprint, colon-separated upper-case hex (as `X509Certificate.fingerprint256`). */
+  readonly fingerprint256: string;
+}
+
 /** One connected worker as the dispatcher talks to it. */
 export interface WorkerChannel {
   /** The worker process's random id (from `hello`). */
@@ -16,6 +24,8 @@ export interface WorkerChannel {
   readonly capacity: number;
   /** Remote address (`127.0.0.1:51234`, `in-process`). */
   readonly remote: string;
+  /** The worker certificate the link was admitted with (TLS links; none in-process or over plain ws://). */
+  readonly certificate?: LinkCertificate | undefined;
   /** Queue a message; never throws (a closed channel drops it: the worker resends what matters on reconnect). */
   send(message: DispatcherMessage): void;
   /** Close the link (protocol violation, shutdown). */
