@@ -78,6 +78,8 @@ const VERIFY_REASONS: Readonly<Record<string, string>> = {
   CERT_SIGNATURE_FAILURE: 'certificate signature invalid',
   CERT_HAS_EXPIRED: 'certificate expired',
   CERT_NOT_YET_VALID: 'certificate not yet valid',
+  INVALID_PURPOSE:
+    'certificate not for client authentication (a server certificate used as a worker certificate?)',
   ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE: 'no client certificate',
   ERR_SSL_UNSUPPORTED_PROTOCOL: 'protocol version: TLS 1.3 is required',
   ERR_SSL_NO_PROTOCOLS_AVAILABLE: 'protocol version: TLS 1.3 is required',

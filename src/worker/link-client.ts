@@ -249,6 +249,9 @@ function describe(e: unknown): string {
   if (e === undefined) return 'closed before the handshake completed';
   if (!(e instanceof Error)) return inspect(e);
   const code = (e as NodeJS.ErrnoException).code;
-  const message = e.message;
+  const message =
+    code === 'INVALID_PURPOSE'
+      ? `${e.message}: the server's certificate is not for server authentication (a worker certificate?)`
+      : e.message;
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
