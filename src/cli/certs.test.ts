@@ -78,4 +78,14 @@ describe('pogo certs', () => {
     const san = await pogo('certs', 'issue', 'server', 's', '--dir', dir, '--san', 'IP:nope');
     expect(san.err).toMatch(/subjectAltName "IP:nope" is not an IPv4 or IPv6 address/);
   });
+
+  it('pogo worker refuses a server certificate as its own (WORKER_TLS, exit 64) before connecting', async () => {
+    const out = join(root, 'out');
+    const r = await pogo('worker', '--server', 'wss://127.0.0.1:1', '--ca', join(dir, 'ca.crt'),
+      '--cert', join(out, 'pogo1.example.com.crt'), '--key', join(out, 'pogo1.example.com.key')); // prettier-ignore
+    expect(r.code).toBe(64);
+    expect(r.err).toMatch(
+      /^pogo: this worker's own certificate CN=pogo1\.example\.com has role server, worker needed\n/,
+    );
+  });
 });

@@ -27,7 +27,7 @@ export interface CertsFlags {
   readonly name?: string;
   readonly days: string;
   readonly force?: boolean;
-  readonly san: string[];
+  readonly san?: string[];
 }
 
 /** Add `certs` (with `init`, `issue`, `show`) to the program. */
@@ -60,7 +60,7 @@ export function registerCerts(program: Command, ctx: CommandContext, usageOverri
     .argument('<name>', 'common name; also a DNS name, or an IP address, in subjectAltName')
     .option(...dirOption)
     .option('--out <dir>', 'where to write NAME.crt and NAME.key (default: --dir)')
-    .option('--san <names>', 'more names: DNS:x, IP:x or bare, comma-separated (repeatable)', collect, [])
+    .option('--san <names>', 'more names: DNS:x, IP:x or bare, comma-separated (repeatable)', collect)
     .option('--days <n>', `lifetime in days, 1 to ${MAX_DAYS}`, '397')
     .option('--force', 'replace existing NAME.crt and NAME.key')
     .exitOverride(usageOverride('pogo certs issue'))
@@ -108,7 +108,7 @@ export async function runCertsIssue(
     );
   }
   const days = parseDays(flags.days);
-  const sans = parseSanList(flags.san);
+  const sans = parseSanList(flags.san ?? []);
   const ca = await readCa(flags.dir);
   const pair = issueCertificate(ca, { role: certRole, name, sans, days });
   const out = flags.out ?? flags.dir;
@@ -151,6 +151,6 @@ function parseDays(raw: string): number {
   return days;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

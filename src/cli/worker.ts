@@ -4,7 +4,14 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { PogoError, isPogoError } from '../model/index.ts';
 import type { WorkerTls } from '../worker/index.ts';
-import { WorkerAgent, checkLinkUrl, connectWorker, loadSecretsDir, workerIdentity } from '../worker/index.ts';
+import {
+  WorkerAgent,
+  checkLinkUrl,
+  checkOwnCertificate,
+  connectWorker,
+  loadSecretsDir,
+  workerIdentity,
+} from '../worker/index.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { usageError } from './flags.ts';
@@ -80,6 +87,8 @@ export async function runWorker(flags: WorkerFlags, ctx: CommandContext): Promis
     if (isPogoError(e, 'WORKER_TLS')) throw new PogoError('USAGE', e.message, { hint: e.hint, cause: e });
     throw e;
   }
+  // A certificate of the wrong role, from another CA or expired: WORKER_TLS (exit 64) before connecting.
+  if (tls) checkOwnCertificate(tls, 'worker');
   const log = workerLogger(flags.jsonLog === true, ctx.io.err, { worker: name });
   const { transport, targetOf } = await openTransport(flags);
   // Password envelopes are sealed to the worker's certificate: its key opens them (no TLS, no envelopes).

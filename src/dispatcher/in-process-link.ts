@@ -2,14 +2,14 @@
 import type { LinkLogger, WorkerAgent } from '../worker/index.ts';
 import { backoffDelay, silentLinkLogger } from '../worker/index.ts';
 import { LinkSession } from './link-session.ts';
-import type { WorkerChannelHandler, WorkerLinkCertificate } from './worker-channel.ts';
+import type { WorkerChannelHandler, LinkCertificate } from './worker-channel.ts';
 
 /** Options of {@link connectInProcess}. */
 export interface InProcessLinkOptions {
   /** This dispatcher's name, for logs. */
   readonly dispatcherName: string;
   /** The embedded worker's certificate: password envelopes are sealed to it. */
-  readonly certificate?: WorkerLinkCertificate | undefined;
+  readonly certificate?: LinkCertificate | undefined;
   /** Heartbeat interval both ways (default: what the handler's welcome says). */
   readonly heartbeatMs?: number | undefined;
   readonly log?: LinkLogger | undefined;

@@ -2,7 +2,7 @@
 export { LocalJob } from './local-job.ts';
 export type { HostExecutor, HostRun, LocalJobOptions, LocalJobSummary } from './local-job.ts';
 export type { NamespaceCheck, PogoService, Unsubscribe } from './service.ts';
-export type { WorkerChannel, WorkerChannelHandler, WorkerLinkCertificate } from './worker-channel.ts';
+export type { LinkCertificate, WorkerChannel, WorkerChannelHandler } from './worker-channel.ts';
 export { startWorkerLinkServer } from './worker-link-server.ts';
 export type { WorkerLinkServer, WorkerLinkServerOptions } from './worker-link-server.ts';
 export { connectInProcess } from './in-process-link.ts';

@@ -2,7 +2,7 @@
 import type { LinkLogger } from '../worker/index.ts';
 import type { DispatcherMessage, HelloMessage, WelcomeMessage, WorkerMessage } from '../worker/index.ts';
 import { CLOSE_PROTOCOL_ERROR, HELLO_TIMEOUT_MS, LINK_PROTOCOL_VERSION } from '../worker/index.ts';
-import type { WorkerChannel, WorkerChannelHandler, WorkerLinkCertificate } from './worker-channel.ts';
+import type { LinkCertificate, WorkerChannel, WorkerChannelHandler } from './worker-channel.ts';
 
 /** How a session reaches its worker (a WebSocket, or the in-process queue). Neither method throws. */
 export interface LinkWire {
@@ -13,8 +13,8 @@ export interface LinkWire {
 /** Options of {@link LinkSession}. */
 export interface LinkSessionOptions {
   readonly remote: string;
-  /** The certificate the peer was admitted with (TLS links, or the embedded worker's own). */
-  readonly certificate?: WorkerLinkCertificate | undefined;
+  /** The worker certificate the link server admitted (TLS links only). */
+  readonly certificate?: LinkCertificate | undefined;
   readonly handler: WorkerChannelHandler;
   /** Heartbeat interval; when undefined, the one the handler's welcome names. */
   readonly heartbeatMs?: number | undefined;
@@ -104,7 +104,7 @@ export class LinkSession {
       name: hello.name,
       capacity: hello.capacity,
       remote: this.o.remote,
-      certificate: this.o.certificate,
+      ...(this.o.certificate ? { certificate: this.o.certificate } : {}),
       send: (message) => {
         if (this.phase === 'welcomed') this.o.wire.send(message);
         else if (this.phase === 'greeting') this.early.push(message);

@@ -8,10 +8,11 @@ import type {
   WelcomeMessage,
 } from '../worker/index.ts';
 
-/** A worker's certificate as the link admitted it. */
-export interface WorkerLinkCertificate {
+/** A worker's TLS client certificate, as the worker port admitted it. */
+export interface LinkCertificate {
+  /** The certificate, PEM. */
   readonly pem: string;
-  /** `AB:CD:…`, as Node's X509Certificate.fingerprint256 prints it. */
+  /** SHA-256 fingerprint, colon-separated upper-case hex (as `X509Certificate.fingerprint256`). */
   readonly fingerprint256: string;
 }
 
@@ -23,8 +24,8 @@ export interface WorkerChannel {
   readonly capacity: number;
   /** Remote address (`127.0.0.1:51234`, `in-process`). */
   readonly remote: string;
-  /** The worker's certificate as admitted on the link (PEM and SHA-256 fingerprint); password envelopes are sealed to it. */
-  readonly certificate?: WorkerLinkCertificate | undefined;
+  /** The worker certificate the link was admitted with (TLS links; none in-process or over plain ws://). */
+  readonly certificate?: LinkCertificate | undefined;
   /** Queue a message; never throws (a closed channel drops it: the worker resends what matters on reconnect). */
   send(message: DispatcherMessage): void;
   /** Close the link (protocol violation, shutdown). */

@@ -1,4 +1,5 @@
 // The dispatcher's worker port: WebSocket over mutual TLS, frames validated at the edge, one LinkSession per socket.
+import type { X509Certificate } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -7,9 +8,11 @@ import type { TLSSocket } from 'node:tls';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
 import { PogoError } from '../model/index.ts';
+import { certificateProblem } from '../security/index.ts';
 import type { LinkLogger } from '../worker/index.ts';
 import {
   CLOSE_GOING_AWAY,
+  checkOwnCertificate,
   checkTlsMaterial,
   LINK_MAX_PAYLOAD_BYTES,
   closeReason,
@@ -17,10 +20,11 @@ import {
   isLoopbackHost,
   parseLinkFrame,
   silentLinkLogger,
+  tlsRefusalReason,
   workerMessageSchema,
 } from '../worker/index.ts';
 import { LinkSession } from './link-session.ts';
-import type { WorkerChannelHandler, WorkerLinkCertificate } from './worker-channel.ts';
+import type { LinkCertificate, WorkerChannelHandler } from './worker-channel.ts';
 
 /** Options of {@link startWorkerLinkServer}. */
 export interface WorkerLinkServerOptions {
@@ -50,8 +54,11 @@ export interface WorkerLinkServer {
 const CLOSE_GRACE_MS = 1_000;
 
 /**
- * Listen for workers. With `tls`, only clients presenting a certificate signed by `tls.ca` complete
- * the handshake; without it, only with `insecureLoopback` on a loopback host (else WORKER_TLS).
+ * Listen for workers. With `tls`: TLS 1.3 only; a client must present a certificate signed by
+ * `tls.ca`, valid now and of role worker, checked after the handshake and before any WebSocket
+ * upgrade; every refusal is logged (warn) with the remote address and the reason. This server's own
+ * certificate must be of role server (else WORKER_TLS). Without `tls`, only with `insecureLoopback`
+ * on a loopback host (else WORKER_TLS).
  */
 export async function startWorkerLinkServer(options: WorkerLinkServerOptions): Promise<WorkerLinkServer> {
   const { tls } = options;
@@ -66,15 +73,19 @@ export async function startWorkerLinkServer(options: WorkerLinkServerOptions): P
   }
   const log = options.log ?? silentLinkLogger;
   if (tls) checkTlsMaterial(tls);
+  const ca = tls ? checkOwnCertificate(tls, 'server') : undefined;
   const server: Server = tls
     ? createHttpsServer({
         ca: tls.ca,
         cert: tls.cert,
         key: tls.key,
+        minVersion: 'TLSv1.3',
         requestCert: true,
         rejectUnauthorized: true,
       })
     : createHttpServer();
+  /** Sockets whose worker certificate passed the role check, with that certificate. */
+  const admitted = new WeakMap<Socket, LinkCertificate>();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: LINK_MAX_PAYLOAD_BYTES,
@@ -87,20 +98,40 @@ export async function startWorkerLinkServer(options: WorkerLinkServerOptions): P
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    // Read the address now: a socket the TLS layer refuses is gone by the time tlsClientError says why.
+    remoteOf(socket);
   });
-  server.on('tlsClientError', (e: Error, socket: TLSSocket) =>
-    log.warn({ remote: remoteOf(socket), error: e.message }, `worker TLS handshake failed: ${e.message}`),
-  );
+  server.on('tlsClientError', (e: Error, socket: TLSSocket) => {
+    const reason = tlsRefusalReason(e, socket.authorizationError);
+    const remote = remoteOf(socket);
+    log.warn({ remote, reason, error: e.message }, `worker refused (TLS) from ${remote}: ${reason}`);
+  });
+  if (ca) {
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const peer = socket.getPeerX509Certificate();
+      const reason = peer ? certificateProblem(peer, { ca, role: 'worker' }) : 'no client certificate';
+      if (reason === undefined && peer) {
+        admitted.set(socket, certificateOf(peer));
+        return;
+      }
+      const remote = remoteOf(socket);
+      log.warn({ remote, reason }, `worker refused from ${remote}: ${reason}`);
+      socket.destroy();
+    });
+  }
   server.on('request', (_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
     res.end('pogo worker port: WebSocket only\n');
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     if (closing) return void socket.destroy();
+    const certificate = admitted.get(socket);
+    // Belt and braces: secureConnection destroyed refused sockets; nothing unchecked gets a link.
+    if (tls && !certificate) return void socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => {
       links.add(ws);
       ws.once('close', () => links.delete(ws));
-      serveLink(ws, req, options, log);
+      serveLink(ws, req, options, log, certificate);
     });
   });
 
@@ -164,11 +195,12 @@ function serveLink(
   req: IncomingMessage,
   options: WorkerLinkServerOptions,
   log: LinkLogger,
+  certificate: LinkCertificate | undefined,
 ): void {
   const remote = remoteOf(req.socket);
   const session = new LinkSession({
     remote,
-    certificate: peerCertificate(req.socket),
+    certificate,
     handler: options.handler,
     heartbeatMs: options.heartbeatMs,
     log,
@@ -197,18 +229,22 @@ function serveLink(
   });
 }
 
-/** `ip:port`, plus ` CN=name` for a TLS client certificate. */
-function remoteOf(socket: Socket | TLSSocket): string {
-  const ip = socket.remoteAddress ?? 'unknown';
-  const address = ip.includes(':') ? `[${ip}]:${socket.remotePort}` : `${ip}:${socket.remotePort}`;
-  if (!('getPeerCertificate' in socket)) return address;
-  const cn: unknown = socket.getPeerCertificate()?.subject?.CN;
-  return typeof cn === 'string' && cn !== '' ? `${address} CN=${cn}` : address;
+/** What the dispatcher keeps of an admitted worker's certificate. */
+function certificateOf(peer: X509Certificate): LinkCertificate {
+  return { pem: peer.toString(), fingerprint256: peer.fingerprint256 };
 }
 
-/** The client certificate a TLS socket was admitted with (PEM and fingerprint), if any. */
-function peerCertificate(socket: Socket | TLSSocket): WorkerLinkCertificate | undefined {
-  if (!('getPeerX509Certificate' in socket)) return undefined;
-  const cert = socket.getPeerX509Certificate();
-  return cert ? { pem: cert.toString(), fingerprint256: cert.fingerprint256 } : undefined;
+/**
+ * `ip:port`, plus ` CN=name` for a TLS client certificate. A TLS socket destroyed by the TLS layer
+ * has lost its address; the TCP socket under it (`_parent`, read once on connection) still knows it.
+ */
+function remoteOf(socket: Socket | TLSSocket): string {
+  const under = (socket as { _parent?: Socket | null })._parent;
+  const ip = socket.remoteAddress ?? under?.remoteAddress;
+  const port = socket.remotePort ?? under?.remotePort;
+  if (ip === undefined) return 'unknown';
+  const address = ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+  if (!('getPeerCertificate' in socket) || socket.destroyed) return address;
+  const cn: unknown = socket.getPeerCertificate()?.subject?.CN;
+  return typeof cn === 'string' && cn !== '' ? `${address} CN=${cn}` : address;
 }

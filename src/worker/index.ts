@@ -49,3 +49,5 @@ export {
   parseLinkFrame,
 } from './link-rules.ts';
 export type { ParsedFrame } from './link-rules.ts';
+export { checkOwnCertificate, serverIdentityCheck, tlsRefusalReason } from './link-certs.ts';
+export type { LinkTlsMaterial } from './link-certs.ts';

@@ -1,11 +1,13 @@
 // The worker's WebSocket client: mutual TLS to a dispatcher, reconnecting with backoff forever, driving a WorkerAgent.
+import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { inspect } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { RawData } from 'ws';
+import type { ClientOptions, RawData } from 'ws';
 import { PogoError } from '../model/index.ts';
+import { checkOwnCertificate, serverIdentityCheck } from './link-certs.ts';
 import type { LinkLogger } from './link-log.ts';
 import { silentLinkLogger } from './link-log.ts';
 import { dispatcherMessageSchema } from './link-protocol.ts';
@@ -48,6 +50,8 @@ export interface WorkerLink {
   /** Resolves when the link stopped for good (closed, aborted, or the agent stopped). */
   readonly done: Promise<void>;
 }
+
+type ServerCheck = NonNullable<ClientOptions['checkServerIdentity']>;
 
 /** Wait this long for a close handshake before dropping the socket. */
 const CLOSE_GRACE_MS = 1_000;
@@ -103,11 +107,13 @@ export function checkTlsMaterial(tls: WorkerTls): void {
 /**
  * Connect `agent` to the dispatcher at `url` and keep it connected: on any close, reconnect after
  * 0.5 s doubling to 30 s (with jitter), forever, until closed, aborted, or the agent has stopped.
- * Throws WORKER_TLS at once for a URL that breaks the security rule; connection failures are logged
- * (WORKER_CONNECT_FAILED) and retried.
+ * Throws WORKER_TLS at once for a URL that breaks the security rule, or for a worker certificate that
+ * is not of role worker, not signed by the CA or not valid now. Connection failures (a server whose
+ * certificate has the wrong name or role included) are logged (WORKER_CONNECT_FAILED) and retried.
  */
 export function connectWorker(agent: WorkerAgent, options: ConnectWorkerOptions): WorkerLink {
   const url = checkLinkUrl(options);
+  const ca = options.tls ? checkOwnCertificate(options.tls, 'worker') : undefined;
   const log = options.log ?? silentLinkLogger;
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
@@ -123,7 +129,7 @@ export function connectWorker(agent: WorkerAgent, options: ConnectWorkerOptions)
     while (!stop.signal.aborted && !agent.stopped) {
       let welcomed = false;
       try {
-        const socket = open(url, options.tls);
+        const socket = open(url, options.tls, ca);
         current = socket;
         welcomed = await drive(socket, agent, url.href, log, stop.signal);
       } catch (e: unknown) {
@@ -155,7 +161,8 @@ export function connectWorker(agent: WorkerAgent, options: ConnectWorkerOptions)
   };
 }
 
-function open(url: URL, tls: WorkerTls | undefined): WebSocket {
+/** One WebSocket attempt; with TLS: 1.3 only, the server's name checked, its role checked (`ca` given with `tls`). */
+function open(url: URL, tls: WorkerTls | undefined, ca: X509Certificate | undefined): WebSocket {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   return new WebSocket(url, {
     maxPayload: LINK_MAX_PAYLOAD_BYTES,
@@ -167,7 +174,10 @@ function open(url: URL, tls: WorkerTls | undefined): WebSocket {
           cert: tls.cert,
           key: tls.key,
           rejectUnauthorized: true,
+          minVersion: 'TLSv1.3' as const,
           servername: isIP(host) ? '' : host,
+          // ws hands every option to tls.connect; its typings describe an old, different callback.
+          ...(ca ? { checkServerIdentity: serverIdentityCheck(ca) as unknown as ServerCheck } : {}),
         }
       : {}),
   });
@@ -239,6 +249,9 @@ function describe(e: unknown): string {
   if (e === undefined) return 'closed before the handshake completed';
   if (!(e instanceof Error)) return inspect(e);
   const code = (e as NodeJS.ErrnoException).code;
-  const message = e.message;
+  const message =
+    code === 'INVALID_PURPOSE'
+      ? `${e.message}: the server's certificate is not for server authentication (a worker certificate?)`
+      : e.message;
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

@@ -1,11 +1,8 @@
-// Test certificates made with the openssl CLI: a CA, a server certificate for 127.0.0.1, a worker certificate (roles in the SAN), and a stranger.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+// Test certificates made with Pogo's own certificate code: a CA, a server certificate for 127.0.0.1, a worker certificate, and a stranger.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import type { CertAuthority, IssueOptions } from '../../src/security/index.ts';
+import { createCa, issueCertificate, loadCa, writeSecretFile } from '../../src/security/index.ts';
 
 /** PEM material of one party. */
 export interface KeyPair {
@@ -19,84 +16,57 @@ export interface KeyPair {
 export interface TestCerts {
   readonly ca: Buffer;
   readonly caFile: string;
-  /** For 127.0.0.1 (IP SAN) and localhost (DNS SAN), signed by `ca`. */
+  /** Role server, for 127.0.0.1 (IP SAN) and localhost (DNS SAN), signed by `ca`. */
   readonly server: KeyPair;
-  /** CN=test-worker, signed by `ca`. */
+  /** Role worker, CN=test-worker, signed by `ca`. */
   readonly worker: KeyPair;
-  /** A second, unrelated CA and a client certificate it signed (CN=stranger): must be rejected. */
+  /** A second, unrelated CA and a worker certificate it signed (CN=stranger): must be rejected. */
   readonly otherCa: Buffer;
   readonly otherCaFile: string;
   readonly stranger: KeyPair;
 }
 
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-
-async function openssl(dir: string, args: string[]): Promise<void> {
-  await run('openssl', args, { cwd: dir });
+/** A CA written as DIR/NAME.crt and DIR/NAME.key, loaded for signing. */
+export async function makeTestCa(dir: string, name: string, cn: string): Promise<CertAuthority> {
+  const pem = createCa({ name: cn, days: 2 });
+  await writeFile(join(dir, `${name}.crt`), pem.certPem);
+  await writeSecretFile(join(dir, `${name}.key`), pem.keyPem);
+  return loadCa(pem.certPem, pem.keyPem);
 }
 
-async function makeCa(dir: string, name: string, cn: string): Promise<void> {
-  await openssl(dir, [
-    'req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2',
-    '-subj', `/CN=${cn}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-  ]); // prettier-ignore
+/** Issue DIR/FILE.crt and DIR/FILE.key (2 days unless `options` says otherwise). */
+export async function issueTestCert(
+  dir: string,
+  ca: CertAuthority,
+  file: string,
+  options: IssueOptions,
+): Promise<KeyPair> {
+  const pem = issueCertificate(ca, { days: 2, ...options });
+  const certFile = join(dir, `${file}.crt`);
+  const keyFile = join(dir, `${file}.key`);
+  await writeFile(certFile, pem.certPem);
+  await writeSecretFile(keyFile, pem.keyPem);
+  return { cert: Buffer.from(pem.certPem), key: Buffer.from(pem.keyPem), certFile, keyFile };
 }
 
-async function issue(dir: string, ca: string, name: string, cn: string, ext: string): Promise<KeyPair> {
-  await writeFile(join(dir, `${name}.ext`), ext);
-  await openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
-  await openssl(dir, [
-    'x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-set_serial', `0x${randomBytes(8).toString('hex')}`,
-    '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`,
-  ]); // prettier-ignore
-  const certFile = join(dir, `${name}.crt`);
-  const keyFile = join(dir, `${name}.key`);
-  return { cert: await readFile(certFile), key: await readFile(keyFile), certFile, keyFile };
-}
-
-/** Generate the certificates in `dir` (an existing, empty directory). ECDSA P-256: well under a second. */
+/** Generate the certificates in `dir` (an existing, empty directory). ECDSA P-256: milliseconds. */
 export async function makeTestCerts(dir: string): Promise<TestCerts> {
-  await Promise.all([makeCa(dir, 'ca', 'Pogo Test CA'), makeCa(dir, 'other-ca', 'Other Test CA')]);
-  const [server, worker, stranger] = await Promise.all([
-    issue(
-      dir,
-      'ca',
-      'server',
-      '127.0.0.1',
-      [
-        'basicConstraints=CA:FALSE',
-        'keyUsage=critical,digitalSignature',
-        'extendedKeyUsage=serverAuth',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost,URI:urn:pogo:role:server',
-        '',
-      ].join('\n'),
-    ),
-    issue(
-      dir,
-      'ca',
-      'worker',
-      'test-worker',
-      'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:test-worker,URI:urn:pogo:role:worker\n',
-    ),
-    issue(
-      dir,
-      'other-ca',
-      'stranger',
-      'stranger',
-      'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\nsubjectAltName=URI:urn:pogo:role:worker\n',
-    ),
-  ]);
-  const caFile = join(dir, 'ca.crt');
-  const otherCaFile = join(dir, 'other-ca.crt');
+  const ca = await makeTestCa(dir, 'ca', 'Pogo Test CA');
+  const other = await makeTestCa(dir, 'other-ca', 'Other Test CA');
+  const server = await issueTestCert(dir, ca, 'server', {
+    role: 'server',
+    name: '127.0.0.1',
+    sans: [{ kind: 'dns', value: 'localhost' }],
+  });
+  const worker = await issueTestCert(dir, ca, 'worker', { role: 'worker', name: 'test-worker' });
+  const stranger = await issueTestCert(dir, other, 'stranger', { role: 'worker', name: 'stranger' });
   return {
-    ca: await readFile(caFile),
-    caFile,
+    ca: Buffer.from(ca.certPem),
+    caFile: join(dir, 'ca.crt'),
     server,
     worker,
-    otherCa: await readFile(otherCaFile),
-    otherCaFile,
+    otherCa: Buffer.from(other.certPem),
+    otherCaFile: join(dir, 'other-ca.crt'),
     stranger,
   };
 }

@@ -111,6 +111,8 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
         insecureLoopback: o.insecureLoopback,
         handler: dispatcher,
         dispatcherName: o.name,
+        // Refused workers (no certificate, another CA, expired, wrong role) are warnings in the server's log.
+        log: o.log,
       });
       workerPort = link.port;
       cleanups.push(() => link.close());

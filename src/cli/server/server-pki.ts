@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { WorkerLinkCertificate } from '../../dispatcher/index.ts';
+import type { LinkCertificate } from '../../dispatcher/index.ts';
 import {
   certificateProblem,
   createCa,
@@ -20,7 +20,7 @@ export interface ServerPki {
   readonly caFile: string;
   readonly caPem: string;
   readonly identity: WorkerIdentity;
-  readonly certificate: WorkerLinkCertificate;
+  readonly certificate: LinkCertificate;
 }
 
 /** Renew the embedded worker's certificate when it has less than this left. */
