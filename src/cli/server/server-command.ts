@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { parseNetwork } from '../../api/index.ts';
 import type { Logger } from '../../dispatcher/index.ts';
 import type { CommandContext } from '../context.ts';
 import { parseDurationFlag, usageError } from '../flags.ts';
@@ -34,6 +35,10 @@ export interface ServerFlags {
   readonly identity: string[];
   readonly acceptNew?: boolean;
   readonly connectRate: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly trustedProxy?: string;
+  readonly userHeader?: string;
 }
 
 /** Add `server` to the program. */
@@ -58,7 +63,14 @@ export function registerServer(program: Command, ctx: CommandContext): Command {
     .option('--insecure-loopback', 'accept workers without TLS, only when --worker-listen is on 127.0.0.1')
     .option('--worker-grace <time>', 'how long a disconnected worker may take to come back', '60s')
     .option('--name <name>', 'this dispatcher’s name (default pogo@HOSTNAME)')
-    .option('--json-log', 'log JSON lines (pino) instead of plain lines');
+    .option('--json-log', 'log JSON lines (pino) instead of plain lines')
+    .option('--tls-cert <file>', 'serve the API over HTTPS with this certificate (PEM; with --tls-key)')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option('--trusted-proxy <cidrs>', 'SSO: requests from these addresses (CIDR,…) may name their user')
+    .option(
+      '--user-header <name>',
+      'SSO: the header a trusted proxy names the user in (with --trusted-proxy)',
+    );
   return addTransportOptions(cmd, 'embedded worker').action(async (flags: ServerFlags) => {
     ctx.exitCode = await serve(flags, ctx);
   });
@@ -129,6 +141,7 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
   // The API logs requests (JSON) with --json-log; otherwise only its warnings and errors.
   const apiLogger = pino({ level: flags.jsonLog ? 'info' : 'warn' }, pino.destination(2));
   return {
+    ...(await apiSecurityOptions(flags)),
     listenHost: listen.host,
     listenPort: listen.port,
     dataDir,
@@ -143,6 +156,39 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
     apiLogger,
     version: packageVersion(),
   };
+}
+
+/** `--tls-cert`/`--tls-key` and `--trusted-proxy`/`--user-header`, each pair all or nothing. */
+async function apiSecurityOptions(
+  flags: ServerFlags,
+): Promise<Pick<CompiledServerOptions, 'apiTls' | 'trustedProxy'>> {
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw usageError('--tls-cert and --tls-key go together (the API serves HTTPS with both)');
+  }
+  if ((flags.trustedProxy === undefined) !== (flags.userHeader === undefined)) {
+    throw usageError(
+      '--trusted-proxy and --user-header go together',
+      'e.g. --trusted-proxy 10.0.0.5/32 --user-header X-Forwarded-User',
+    );
+  }
+  const apiTls =
+    flags.tlsCert && flags.tlsKey
+      ? { cert: await readPem('--tls-cert', flags.tlsCert), key: await readPem('--tls-key', flags.tlsKey) }
+      : undefined;
+  let trustedProxy: CompiledServerOptions['trustedProxy'];
+  if (flags.trustedProxy !== undefined && flags.userHeader !== undefined) {
+    const networks = flags.trustedProxy
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '');
+    if (networks.length === 0) throw usageError('--trusted-proxy: give at least one address or CIDR');
+    for (const n of networks) parseNetwork(n);
+    if (!/^[A-Za-z0-9-]+$/.test(flags.userHeader) || /^authorization$/i.test(flags.userHeader)) {
+      throw usageError(`--user-header: "${flags.userHeader}" is not a header name (letters, digits, -)`);
+    }
+    trustedProxy = { networks, userHeader: flags.userHeader };
+  }
+  return { apiTls, trustedProxy };
 }
 
 function packageVersion(): string {
