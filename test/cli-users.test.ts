@@ -177,6 +177,8 @@ describe('pogo users, login, audit', () => {
     expect(
       (await pogo(['users', 'grant', 'carol', '--role', 'admin', '--namespace', 'db', ...admin])).code,
     ).toBe(0);
+    const ungrant = await pogo(['users', 'ungrant', 'carol', '--namespace', 'db', '--data', data]);
+    expect(ungrant).toMatchObject({ code: 0, stderr: 'carol: viewer on *\n' });
     const revoke = await pogo(
       ['users', 'revoke', 'carol', '--token', info.id, '--server', url, '--ca', certFile],
       undefined,
@@ -197,6 +199,6 @@ describe('pogo users, login, audit', () => {
       .trim()
       .split('\n')
       .map((l) => (JSON.parse(l) as { action: string }).action);
-    expect(actions).toEqual(['user.grant', 'user.add', 'user.add', 'user.add']);
+    expect(actions).toEqual(['user.ungrant', 'user.grant', 'user.add', 'user.add', 'user.add']);
   }, 60_000);
 });

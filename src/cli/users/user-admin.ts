@@ -20,6 +20,7 @@ export interface UserAdmin {
   list(): Promise<readonly UserView[]>;
   add(name: string, grant: RoleGrant, token: TokenOptions): Promise<{ user: UserView; token: string }>;
   grant(name: string, grant: RoleGrant): Promise<UserView>;
+  ungrant(name: string, namespace: string): Promise<UserView>;
   revokeUser(name: string): Promise<UserView>;
   revokeToken(name: string, id: string): Promise<TokenInfo>;
   newToken(name: string, token: TokenOptions): Promise<{ token: string; info: TokenInfo }>;
@@ -42,6 +43,8 @@ export function apiUserAdmin(client: ApiClient): UserAdmin {
       client.json('PUT', `${user(name)}/grants/${encodeURIComponent(grant.namespace)}`, {
         json: { role: grant.role },
       }),
+    ungrant: (name, namespace) =>
+      client.json('DELETE', `${user(name)}/grants/${encodeURIComponent(namespace)}`),
     revokeUser: (name) => client.json('DELETE', user(name)),
     revokeToken: (name, id) => client.json('DELETE', `${user(name)}/tokens/${encodeURIComponent(id)}`),
     newToken: (name, token) => client.json('POST', `${user(name)}/tokens`, { json: body(token) }),
@@ -87,6 +90,7 @@ export async function localUserAdmin(dataDir: string): Promise<UserAdmin> {
     list: () => accounts.listUsers(),
     add: (name, grant, token) => accounts.addUser(name, [grant], token, actor),
     grant: (name, grant) => accounts.setGrant(name, grant, actor),
+    ungrant: (name, namespace) => accounts.removeGrant(name, namespace, actor),
     revokeUser: (name) => accounts.revokeUser(name, actor),
     revokeToken: (name, id) => accounts.revokeToken(name, id, actor),
     newToken: (name, token) => accounts.createToken(name, token, actor),

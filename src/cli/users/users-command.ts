@@ -1,4 +1,4 @@
-// `pogo users add|list|revoke|grant|token`: users, roles per namespace and tokens, over the API or with --data.
+// `pogo users add|list|revoke|grant|ungrant|token`: users, roles per namespace and tokens, over the API or with --data.
 import type { Command } from 'commander';
 import type { Role } from '../../model/index.ts';
 import { ROLES } from '../../model/index.ts';
@@ -130,6 +130,17 @@ export function registerUsers(program: Command, ctx: CommandContext, usageOverri
       run(async (admin, flags, name = '') => {
         const user = await admin.grant(name, { namespace: flags.namespace ?? '*', role: roleOf(flags.role) });
         if (!flags.json) note(`${name}: ${user.grants.map((g) => `${g.role} on ${g.namespace}`).join(', ')}`);
+        if (flags.json) out(flags, user, '');
+      }),
+    );
+  sub('ungrant', "take a user's role on a namespace away")
+    .argument('<name>', 'the user name')
+    .requiredOption('--namespace <ns>', 'the namespace, or * for the grant on every namespace')
+    .action(
+      run(async (admin, flags, name = '') => {
+        const user = await admin.ungrant(name, flags.namespace ?? '*');
+        const left = user.grants.map((g) => `${g.role} on ${g.namespace}`).join(', ') || 'no role';
+        if (!flags.json) note(`${name}: ${left}`);
         if (flags.json) out(flags, user, '');
       }),
     );
