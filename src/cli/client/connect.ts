@@ -25,9 +25,15 @@ export async function connect(
   return new PogoApi(await apiClientFor(profile));
 }
 
-/** The HTTP client of a resolved profile: its token, its CA (read now: a bad file is a usage error). */
-export async function apiClientFor(profile: Profile, token = profile.token): Promise<ApiClient> {
-  const hints = { API_UNAUTHORIZED: unauthorizedHint(profile) };
+/** The HTTP client of a resolved profile: its token (or `given`), its CA (read now: a bad file is a usage error). */
+export async function apiClientFor(profile: Profile, given?: string): Promise<ApiClient> {
+  const token = given ?? profile.token;
+  const hints = {
+    API_UNAUTHORIZED:
+      given === undefined
+        ? unauthorizedHint(profile)
+        : 'check the token you gave; an admin makes a new one with `pogo users token NAME`',
+  };
   let ca: Buffer | undefined;
   if (profile.ca !== undefined) {
     try {
