@@ -88,6 +88,13 @@ async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
     say('worker port off (give --ca, --cert and --key, or --insecure-loopback on 127.0.0.1)');
   }
   say(`data ${options.dataDir}, store ${options.store}`);
+  if (options.trustedProxy) {
+    const { userHeader, networks } = options.trustedProxy;
+    say(`trusted proxy: ${userHeader} names the user on requests from ${networks.join(', ')}`);
+  }
+  if (!options.apiTls && !isLoopback(options.listenHost)) {
+    say('warning: the API is not on loopback and has no TLS: tokens cross the network in clear');
+  }
   if (options.embedded) say(`embedded worker: capacity ${options.embedded.capacity}`);
   if (server.bootstrap) {
     say(`first start: admin token in ${server.bootstrap.tokenFile}`);
@@ -109,6 +116,11 @@ async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
     process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
   return 0;
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /** Validate flags once; defaults in one place. */
