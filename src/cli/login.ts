@@ -23,7 +23,7 @@ export function registerLogin(program: Command, ctx: CommandContext): Command {
     .command('login')
     .summary('check an API token and keep it in the client profile')
     .description(
-      'Ask for a token (no echo), or read it from stdin with --token-stdin, check it with the server\n' +
+      'Ask for a token (no echo), or read it from stdin with --token-stdin, check it with the server ' +
         '(GET /v1/me), and write server, token and ca to ~/.config/pogo/config.yaml (mode 0600).',
     )
     .option('--server <url>', 'the server (default: $POGO_SERVER, the profile, http://127.0.0.1:7657)')

@@ -42,8 +42,8 @@ export function registerUsers(program: Command, ctx: CommandContext, usageOverri
     .command('users')
     .summary('users, their roles per namespace and their API tokens (admin)')
     .description(
-      'Manage who may use the API. Over the API this needs a token of an admin on every namespace (*);\n' +
-        'with --data DIR it works offline on the SQLite database of a server data directory (also while\n' +
+      'Manage who may use the API. Over the API this needs a token of an admin on every namespace (*); ' +
+        'with --data DIR it works offline on the SQLite database of a server data directory (also while ' +
         'that server runs). A token is printed once, on stdout; everything else goes to stderr.',
     )
     .exitOverride(usageOverride('pogo users'));
