@@ -1,5 +1,4 @@
 // Authentication (bearer tokens, or a trusted proxy's user header) and role checks per namespace.
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type {
   FastifyInstance,
   FastifyRequest,
@@ -8,10 +7,13 @@ import type {
 } from 'fastify';
 import type { PogoService } from '../dispatcher/index.ts';
 import type { Actor, Role } from '../model/index.ts';
-import { PogoError, grantsOf, hasRole } from '../model/index.ts';
+import { PogoError, grantsOf, hasRole, roleRank } from '../model/index.ts';
 import type { Accounts } from '../security/index.ts';
+import type { TrustedProxy } from './trusted-proxy.ts';
+import { compileProxy } from './trusted-proxy.ts';
 
 export type { Role } from '../model/index.ts';
+export type { TrustedProxy } from './trusted-proxy.ts';
 
 /**
  * Where a route's namespace comes from, for its role check: `global` needs the role on `*` (users, audit,
@@ -20,14 +22,6 @@ export type { Role } from '../model/index.ts';
  * `default`); `{ param }` a path parameter (`:ns`).
  */
 export type Scope = 'global' | 'any' | 'job' | 'body' | { readonly param: string };
-
-/** SSO behind a reverse proxy: requests from these networks may name their user in a header. */
-export interface TrustedProxy {
-  /** CIDRs (`10.0.0.0/8`, `::1/128`) or single addresses. */
-  readonly networks: readonly string[];
-  /** The header (case-insensitive), e.g. `X-Forwarded-User`. */
-  readonly userHeader: string;
-}
 
 /** How the API identifies callers. */
 export interface AuthOptions {
@@ -108,8 +102,8 @@ export function actorOf(request: FastifyRequest): Actor {
 /** Namespaces named in the actor's grants (`*` included), for filtering lists. */
 export function grantedNamespaces(actor: Actor, role: Role): { all: boolean; namespaces: string[] } {
   const all = hasRole(actor, role, '*');
-  const namespaces = (actor.grants ?? [])
-    .filter((g) => g.namespace !== '*' && hasRole({ ...actor, grants: [g] }, role, g.namespace))
+  const namespaces = grantsOf(actor)
+    .filter((g) => g.namespace !== '*' && roleRank(g.role) >= roleRank(role))
     .map((g) => g.namespace);
   return { all, namespaces };
 }
@@ -150,57 +144,6 @@ function forbidden(
         .join(', ') || 'granted no role'
     }`,
   );
-}
-
-function compileProxy(proxy: TrustedProxy): { userOf: (request: FastifyRequest) => string | undefined } {
-  const list = trustedNetworks(proxy.networks);
-  const header = proxy.userHeader.toLowerCase();
-  return {
-    userOf: (request) => {
-      const raw = request.headers[header];
-      const name = typeof raw === 'string' ? raw.trim() : undefined;
-      if (name === undefined || name === '') return undefined;
-      const address = request.socket.remoteAddress ?? '';
-      if (isTrusted(list, address)) return name;
-      request.log.warn(
-        { remoteAddress: address, header: proxy.userHeader },
-        'ignored the user header: not from a trusted proxy',
-      );
-      return undefined;
-    },
-  };
-}
-
-/** A BlockList of `networks`; INTERNAL-free: the server validated them (see {@link parseNetwork}). */
-export function trustedNetworks(networks: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const n of networks) {
-    const { address, prefix, family } = parseNetwork(n);
-    list.addSubnet(address, prefix, family);
-  }
-  return list;
-}
-
-/** `10.0.0.0/8`, `::1`, … as address, prefix and family; USAGE for anything else. */
-export function parseNetwork(text: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } {
-  const [address = '', bits, ...rest] = text.trim().split('/');
-  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined;
-  const max = family === 'ipv4' ? 32 : 128;
-  const prefix = bits === undefined ? max : Number(bits);
-  if (!family || rest.length > 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > max || bits === '') {
-    throw new PogoError(
-      'USAGE',
-      `--trusted-proxy: "${text}" is not an address or CIDR (10.0.0.0/8, ::1/128)`,
-    );
-  }
-  return { address, prefix, family };
-}
-
-function isTrusted(list: BlockList, address: string): boolean {
-  if (isIPv4(address)) return list.check(address, 'ipv4');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped !== undefined && list.check(mapped, 'ipv4')) return true;
-  return isIPv6(address) && list.check(address, 'ipv6');
 }
 
 function tokenOf(request: FastifyRequest): string | undefined {

@@ -122,7 +122,7 @@ export class Accounts {
   async createToken(name: string, request: TokenRequest, actor: Actor): Promise<IssuedToken> {
     const user = await this.store.getUser(name);
     if (user.disabledAt !== null) {
-      throw new PogoError('JOB_BAD_STATE', `user ${name} is revoked`, {
+      throw new PogoError('STORE_CONFLICT', `user ${name} is revoked`, {
         hint: 'a revoked user stays revoked; add a user under a new name',
       });
     }

@@ -14,6 +14,8 @@ export interface ApiClientOptions {
   readonly timeoutMs?: number;
   /** Hints that replace the server's for these codes (the CLI knows where its token came from). */
   readonly hints?: Partial<Record<ErrorCode, string>>;
+  /** The fetch to use (one trusting a private CA: `fetchTrusting`); default the global one. */
+  readonly fetch?: typeof fetch;
 }
 
 /** A query parameter: absent values are left out, lists are joined with commas. */
@@ -57,8 +59,10 @@ export class ApiClient {
   private readonly token: string | undefined;
   private readonly timeoutMs: number;
   private readonly hints: Partial<Record<ErrorCode, string>>;
+  private readonly fetch: typeof fetch;
 
   constructor(options: ApiClientOptions) {
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.server = options.server.replace(/\/+$/, '');
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -129,7 +133,7 @@ export class ApiClient {
       body = options.text.body;
     }
     try {
-      const res = await fetch(url, { method, headers, signal, ...(body === undefined ? {} : { body }) });
+      const res = await this.fetch(url, { method, headers, signal, ...(body === undefined ? {} : { body }) });
       if (streaming) clearTimeout(timeout);
       if (!res.ok) throw await errorFromResponse(res, this.hints);
       return await read(res);

@@ -98,8 +98,10 @@ describe('resolveProfile', () => {
   it('names the file, line and key of a bad profile (exit 64)', async () => {
     const file = await writeProfile('server: http://ok:1\ntokn: abc\n');
     const unknown = await failure(resolveProfile({}, sources()));
-    expect(unknown.message).toBe(`${file}:2:1: unknown key "tokn" (known keys: server, token)`);
-    expect(unknown.hint).toBe('the file holds two keys: server: URL and token: TOKEN');
+    expect(unknown.message).toBe(`${file}:2:1: unknown key "tokn" (known keys: server, token, ca)`);
+    expect(unknown.hint).toBe(
+      'the file holds the keys server: URL, token: TOKEN and (for a private CA) ca: FILE',
+    );
     expect(exitCodeForError(unknown.error)).toBe(64);
 
     await writeProfile('server: ftp://nope\n');

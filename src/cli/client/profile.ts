@@ -16,6 +16,8 @@ export const DEFAULT_SERVER = 'http://127.0.0.1:7657';
 export interface ConnectionFlags {
   readonly server?: string;
   readonly token?: string;
+  /** A CA certificate file (PEM) to trust for an https:// server. */
+  readonly ca?: string;
 }
 
 /** Where the profile looks besides the flags (the process's by default; tests pass their own). */
@@ -35,10 +37,16 @@ export interface Profile {
   readonly tokenFrom: string | undefined;
   /** The profile file that was (or would have been) read. */
   readonly file: string;
+  /** A CA certificate file to trust for https (`--ca`, `POGO_CA`, or `ca:` in the file), else undefined. */
+  readonly ca: string | undefined;
 }
 
-const fileSchema = z.strictObject({ server: z.string().optional(), token: z.string().optional() });
-const FILE_HINT = 'the file holds two keys: server: URL and token: TOKEN';
+const fileSchema = z.strictObject({
+  server: z.string().optional(),
+  token: z.string().optional(),
+  ca: z.string().min(1).optional(),
+});
+const FILE_HINT = 'the file holds the keys server: URL, token: TOKEN and (for a private CA) ca: FILE';
 
 /** The process's environment and home directory. */
 export function processSources(): ProfileSources {
@@ -78,11 +86,12 @@ export async function resolveProfile(
   if (tokenChoice && !isToken(tokenChoice[0])) throw usageError(badToken(tokenChoice[1]));
   const token = tokenChoice?.[0] ?? stored.token;
   const tokenFrom = tokenChoice?.[1] ?? (stored.token === undefined ? undefined : file);
-  return { server, token, serverFrom, tokenFrom, file };
+  const ca = flags.ca ?? env('POGO_CA') ?? stored.ca;
+  return { server, token, serverFrom, tokenFrom, file, ca };
 }
 
 /** The keys of a profile file, checked; a missing file is an empty profile. */
-async function readProfileFile(file: string): Promise<{ server?: string; token?: string }> {
+async function readProfileFile(file: string): Promise<{ server?: string; token?: string; ca?: string }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -117,12 +126,12 @@ async function readProfileFile(file: string): Promise<{ server?: string; token?:
     const issue = parsed.error.issues[0];
     if (issue?.code === 'unrecognized_keys') {
       const key = issue.keys[0];
-      throw fileError(`unknown key "${key}" (known keys: server, token)`, at(rangeOf(pairOf(key)?.key)));
+      throw fileError(`unknown key "${key}" (known keys: server, token, ca)`, at(rangeOf(pairOf(key)?.key)));
     }
     const key = issue?.path[0];
     throw fileError(`${String(key)}: must be a string`, keyAt(key));
   }
-  const { server, token } = parsed.data;
+  const { server, token, ca } = parsed.data;
   if (token !== undefined && !isToken(token)) throw fileError(badToken('token'), keyAt('token'));
   const normalised =
     server === undefined
@@ -131,6 +140,7 @@ async function readProfileFile(file: string): Promise<{ server?: string; token?:
   return {
     ...(normalised === undefined ? {} : { server: normalised }),
     ...(token === undefined ? {} : { token }),
+    ...(ca === undefined ? {} : { ca }),
   };
 }
 

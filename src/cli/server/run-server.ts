@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildApi } from '../../api/index.ts';
+import type { TrustedProxy } from '../../api/index.ts';
+import { Accounts } from '../../security/index.ts';
 import type { Logger as PinoLogger } from 'pino';
 import type { Logger } from '../../dispatcher/index.ts';
 import {
@@ -48,6 +50,10 @@ export interface CompiledServerOptions {
   readonly apiLogger: PinoLogger | false;
   /** Pogo's version, shown in the OpenAPI document. */
   readonly version: string;
+  /** Serve the API over HTTPS with this certificate and key (`--tls-cert`, `--tls-key`). */
+  readonly apiTls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+  /** SSO behind a reverse proxy (`--trusted-proxy`, `--user-header`); off when undefined. */
+  readonly trustedProxy?: TrustedProxy | undefined;
 }
 
 /** A running server. */
@@ -95,12 +101,19 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
     cleanups.push(() => dispatcher.stop());
     await dispatcher.start();
     const service = new ServerService(store, dispatcher);
-    const app = await buildApi({ service, logger: o.apiLogger, version: o.version });
+    const app = await buildApi({
+      service,
+      accounts: new Accounts(store),
+      logger: o.apiLogger,
+      version: o.version,
+      ...(o.apiTls && { https: o.apiTls }),
+      ...(o.trustedProxy && { trustedProxy: o.trustedProxy }),
+    });
     await app.listen({ host: o.listenHost, port: o.listenPort });
     cleanups.push(() => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : o.listenPort;
-    const url = `http://${o.listenHost.includes(':') ? `[${o.listenHost}]` : o.listenHost}:${port}`;
+    const url = `${o.apiTls ? 'https' : 'http'}://${o.listenHost.includes(':') ? `[${o.listenHost}]` : o.listenHost}:${port}`;
 
     let workerPort: number | undefined;
     if (o.workerListen) {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { parseNetwork } from '../../api/index.ts';
 import type { Logger } from '../../dispatcher/index.ts';
 import type { CommandContext } from '../context.ts';
 import { parseDurationFlag, usageError } from '../flags.ts';
@@ -37,6 +38,10 @@ export interface ServerFlags {
   readonly acceptNew?: boolean;
   readonly connectRate: string;
   readonly secrets?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly trustedProxy?: string;
+  readonly userHeader?: string;
 }
 
 /** Add `server` to the program. */
@@ -62,9 +67,13 @@ export function registerServer(program: Command, ctx: CommandContext): Command {
     .option('--worker-grace <time>', 'how long a disconnected worker may take to come back', '60s')
     .option('--name <name>', 'this dispatcher’s name (default pogo@HOSTNAME)')
     .option('--json-log', 'log JSON lines (pino) instead of plain lines')
+    .option('--secrets <dir>', 'the embedded worker’s secrets for {{secret:NAME}} (one file each, mode 0700)')
+    .option('--tls-cert <file>', 'serve the API over HTTPS with this certificate (PEM; with --tls-key)')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option('--trusted-proxy <cidrs>', 'SSO: requests from these addresses (CIDR,…) may name their user')
     .option(
-      '--secrets <dir>',
-      'the embedded worker’s secrets for {{secret:NAME}} (one file each, mode 0700)',
+      '--user-header <name>',
+      'SSO: the header a trusted proxy names the user in (with --trusted-proxy)',
     );
   return addTransportOptions(cmd, 'embedded worker').action(async (flags: ServerFlags) => {
     ctx.exitCode = await serve(flags, ctx);
@@ -83,6 +92,13 @@ async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
     say('worker port off (give --ca, --cert and --key, or --insecure-loopback on 127.0.0.1)');
   }
   say(`data ${options.dataDir}, store ${options.store}`);
+  if (options.trustedProxy) {
+    const { userHeader, networks } = options.trustedProxy;
+    say(`trusted proxy: ${userHeader} names the user on requests from ${networks.join(', ')}`);
+  }
+  if (!options.apiTls && !isLoopback(options.listenHost)) {
+    say('warning: the API is not on loopback and has no TLS: tokens cross the network in clear');
+  }
   if (options.embedded) say(`embedded worker: capacity ${options.embedded.capacity}`);
   if (server.workerCaFile) say(`worker CA for sealed passwords written to ${server.workerCaFile}`);
   if (server.bootstrap) {
@@ -105,6 +121,11 @@ async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
     process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
   return 0;
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /** Validate flags once; defaults in one place. */
@@ -141,6 +162,7 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
   // The API logs requests (JSON) with --json-log; otherwise only its warnings and errors.
   const apiLogger = pino({ level: flags.jsonLog ? 'info' : 'warn', ...pinoRedaction() }, pino.destination(2));
   return {
+    ...(await apiSecurityOptions(flags)),
     listenHost: listen.host,
     listenPort: listen.port,
     dataDir,
@@ -155,6 +177,39 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
     apiLogger,
     version: packageVersion(),
   };
+}
+
+/** `--tls-cert`/`--tls-key` and `--trusted-proxy`/`--user-header`, each pair all or nothing. */
+async function apiSecurityOptions(
+  flags: ServerFlags,
+): Promise<Pick<CompiledServerOptions, 'apiTls' | 'trustedProxy'>> {
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw usageError('--tls-cert and --tls-key go together (the API serves HTTPS with both)');
+  }
+  if ((flags.trustedProxy === undefined) !== (flags.userHeader === undefined)) {
+    throw usageError(
+      '--trusted-proxy and --user-header go together',
+      'e.g. --trusted-proxy 10.0.0.5/32 --user-header X-Forwarded-User',
+    );
+  }
+  const apiTls =
+    flags.tlsCert && flags.tlsKey
+      ? { cert: await readPem('--tls-cert', flags.tlsCert), key: await readPem('--tls-key', flags.tlsKey) }
+      : undefined;
+  let trustedProxy: CompiledServerOptions['trustedProxy'];
+  if (flags.trustedProxy !== undefined && flags.userHeader !== undefined) {
+    const networks = flags.trustedProxy
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '');
+    if (networks.length === 0) throw usageError('--trusted-proxy: give at least one address or CIDR');
+    for (const n of networks) parseNetwork(n);
+    if (!/^[A-Za-z0-9-]+$/.test(flags.userHeader) || /^authorization$/i.test(flags.userHeader)) {
+      throw usageError(`--user-header: "${flags.userHeader}" is not a header name (letters, digits, -)`);
+    }
+    trustedProxy = { networks, userHeader: flags.userHeader };
+  }
+  return { apiTls, trustedProxy };
 }
 
 function packageVersion(): string {
