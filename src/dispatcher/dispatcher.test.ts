@@ -1,11 +1,11 @@
 // The dispatcher against a real SQLite file, with hand-driven worker channels: commit-before-send, acks, recovery, lost.
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../model/index.ts';
+import { memoryWorkerCert } from '../../test/support/certs.ts';
 import { sealEnvelope } from '../security/index.ts';
 import type { Store } from '../store/index.ts';
 import { openSqliteStore } from '../store/index.ts';
@@ -268,37 +268,10 @@ describe('Dispatcher', () => {
   });
 });
 
-/** A self-signed EC certificate (openssl) as a link would present it. */
+/** A worker certificate as a link would present it. */
 function linkCertificate(name: string): { pem: string; fingerprint256: string; x509: X509Certificate } {
-  const dir = mkdtempSync(join(tmpdir(), 'pogo-link-cert-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        'k.pem',
-        '-out',
-        'c.pem',
-        '-days',
-        '1',
-        '-subj',
-        `/CN=${name}`,
-      ],
-      { cwd: dir, stdio: 'pipe' },
-    );
-    const pem = readFileSync(join(dir, 'c.pem'), 'utf8');
-    const x509 = new X509Certificate(pem);
-    return { pem, fingerprint256: x509.fingerprint256, x509 };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { pem, fingerprint256, x509 } = memoryWorkerCert(name);
+  return { pem, fingerprint256, x509 };
 }
 
 describe('Dispatcher with sealed jobs', () => {

@@ -7,11 +7,8 @@ import { LINK_PROTOCOL_VERSION } from './link-protocol.ts';
 import type { LinkConnection, WorkerIdentity } from './agent-options.ts';
 import { workerIdentity } from './identity.ts';
 import { sealEnvelope } from '../security/index.ts';
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { X509Certificate } from 'node:crypto';
+import { memoryWorkerCert } from '../../test/support/certs.ts';
 import { WorkerAgent } from './worker-agent.ts';
 
 const transport = createLocalTransport({ killGraceMs: 200 });
@@ -291,39 +288,10 @@ describe('WorkerAgent', () => {
   });
 });
 
-/** A self-signed EC certificate and key made by openssl (the envelope needs only the key pair). */
+/** A worker certificate and the identity its key gives. */
 function keyPair(name: string): { cert: X509Certificate; identity: WorkerIdentity } {
-  const dir = mkdtempSync(join(tmpdir(), 'pogo-agent-key-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        'k.pem',
-        '-out',
-        'c.pem',
-        '-days',
-        '1',
-        '-subj',
-        `/CN=${name}`,
-      ],
-      { cwd: dir, stdio: 'pipe' },
-    );
-    const certPem = readFileSync(join(dir, 'c.pem'));
-    return {
-      cert: new X509Certificate(certPem),
-      identity: workerIdentity(certPem, readFileSync(join(dir, 'k.pem'))),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const made = memoryWorkerCert(name);
+  return { cert: made.x509, identity: workerIdentity(made.pem, made.keyPem) };
 }
 
 describe('WorkerAgent secrets', () => {

@@ -1,4 +1,5 @@
 // Test certificates made with Pogo's own certificate code: a CA, a server certificate for 127.0.0.1, a worker certificate, and a stranger.
+import { X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertAuthority, IssueOptions } from '../../src/security/index.ts';
@@ -69,4 +70,22 @@ export async function makeTestCerts(dir: string): Promise<TestCerts> {
     otherCaFile: join(dir, 'other-ca.crt'),
     stranger,
   };
+}
+
+/** A worker certificate and key in memory, from a throwaway CA (for envelopes and link certificates). */
+export interface MemoryWorkerCert {
+  readonly x509: X509Certificate;
+  /** PEM of the certificate. */
+  readonly pem: string;
+  readonly keyPem: string;
+  readonly fingerprint256: string;
+}
+
+/** Issue a worker certificate named `name` from a new in-memory CA; nothing is written. */
+export function memoryWorkerCert(name: string): MemoryWorkerCert {
+  const caPem = createCa({ name: `${name} test CA`, days: 2 });
+  const ca = loadCa(caPem.certPem, caPem.keyPem);
+  const pem = issueCertificate(ca, { role: 'worker', name, days: 2 });
+  const x509 = new X509Certificate(pem.certPem);
+  return { x509, pem: pem.certPem, keyPem: pem.keyPem, fingerprint256: x509.fingerprint256 };
 }

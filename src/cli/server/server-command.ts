@@ -102,7 +102,13 @@ async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
   if (options.embedded) say(`embedded worker: capacity ${options.embedded.capacity}`);
   if (server.workerCaFile) say(`worker CA for sealed passwords written to ${server.workerCaFile}`);
   if (server.bootstrap) {
-    say(`first start: admin token in ${server.bootstrap.tokenFile}`);
+    // On a terminal the token is shown once; services (no TTY: journald, log files) get only the file.
+    const token = process.stdout.isTTY ? (await readFile(server.bootstrap.tokenFile, 'utf8')).trim() : '';
+    say(
+      token === ''
+        ? `first start: admin token in ${server.bootstrap.tokenFile}`
+        : `first start: admin token ${token} (shown only now; also in ${server.bootstrap.tokenFile})`,
+    );
     if (server.bootstrap.profile) say(`client profile written to ${server.bootstrap.profile}`);
   }
   await new Promise<void>((done) => {
