@@ -1,12 +1,12 @@
-// Durations on the command line and in files: `500ms`, `30s`, `2m`, `1h`, `1m30s`; printed the same way.
+// Durations on the command line and in files: `500ms`, `30s`, `2m`, `1h`, `1m30s`, `90d`; printed the same way.
 
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Milliseconds (rounded to whole ms) for `500ms`, `1.5s`, `2m`, `1h30m`; undefined when malformed. */
+/** Milliseconds (rounded to whole ms) for `500ms`, `1.5s`, `2m`, `1h30m`, `90d`; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim();
   if (s === '') return undefined;
-  const part = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
+  const part = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y;
   let total = 0;
   while (part.lastIndex < s.length) {
     const m = part.exec(s);

@@ -45,7 +45,7 @@ export function parseDurationFlag(flag: string, raw: string | undefined): number
   if (ms === undefined) {
     const hint = /^\s*\d+(\.\d+)?\s*$/.test(raw)
       ? `add a unit: ${raw.trim()}s, ${raw.trim()}m, …`
-      : 'write a number and a unit (ms, s, m, h), e.g. 500ms, 30s, 2m, 1h30m';
+      : 'write a number and a unit (ms, s, m, h, d), e.g. 500ms, 30s, 2m, 1h30m, 90d';
     throw usageError(`${flag}: "${raw}" is not a duration`, hint);
   }
   return ms;

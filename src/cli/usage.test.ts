@@ -10,7 +10,7 @@ describe('pogo usage errors', () => {
     expect(r).toMatchObject({ code: 64, stdout: '' });
     expect(r.stderr).toBe(
       'pogo: --duration: "30x" is not a duration\n' +
-        '  hint: write a number and a unit (ms, s, m, h), e.g. 500ms, 30s, 2m, 1h30m\n',
+        '  hint: write a number and a unit (ms, s, m, h, d), e.g. 500ms, 30s, 2m, 1h30m, 90d\n',
     );
   });
 

@@ -17,3 +17,5 @@ export type { Logger } from './logger.ts';
 export { EventHub } from './event-hub.ts';
 export { ProgressWriter } from './progress-writer.ts';
 export { TASK_DEFAULTS as SERVER_TASK_DEFAULTS, taskSpecOf } from './task-spec.ts';
+export { Retention } from './retention.ts';
+export type { RetentionOptions, RetentionPass } from './retention.ts';

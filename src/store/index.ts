@@ -12,6 +12,7 @@ export type {
   OutputPage,
   OutputRange,
   ProgressBatch,
+  PruneResult,
   Store,
   StoreCapabilities,
   TokenMatch,

@@ -163,6 +163,14 @@ export interface AuditFilter {
   readonly limit?: number;
 }
 
+/** What one retention pass removed. */
+export interface PruneResult {
+  /** Jobs whose events and output were deleted (their job and host rows stay). */
+  readonly jobs: number;
+  readonly events: number;
+  readonly outputChunks: number;
+}
+
 /** What a backend can do, in one typed table (not `if (pg)` scattered around). */
 export interface StoreCapabilities {
   readonly dialect: 'sqlite' | 'postgres';
@@ -215,6 +223,14 @@ export interface Store {
   readOutput(jobId: string, host: string, range?: OutputRange): Promise<OutputPage>;
   /** Last output seq stored for a host attempt (-1 when none): where a worker's resend starts. */
   lastOutputSeq(jobId: string, host: string, attempt: number): Promise<number>;
+
+  // Retention
+  /**
+   * Delete the events and output of at most `limit` finished jobs (succeeded, failed, halted) that ended
+   * before `endedBefore`, oldest first; job rows, host rows and the audit trail are kept. Each call is one
+   * short transaction: call again until it prunes fewer than `limit`.
+   */
+  pruneJobData(endedBefore: number, limit: number, now: number): Promise<PruneResult>;
 
   // Namespaces
   /** Store a new version of a namespace config (text verbatim); versions count from 1. */

@@ -7,6 +7,7 @@ import { jobContract } from './contract/jobs.ts';
 import { leaseContract } from './contract/leases.ts';
 import { outputContract } from './contract/output.ts';
 import { progressContract } from './contract/progress.ts';
+import { retentionContract } from './contract/retention.ts';
 
 /** A fresh, empty store for one test and how to dispose of it. */
 export interface OpenedStore {
@@ -49,6 +50,7 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describe('jobs', () => jobContract(store));
     describe('hosts', () => hostContract(store));
     describe('progress and events', () => progressContract(store));
+    describe('retention', () => retentionContract(store));
     describe('output', () => outputContract(store));
     describe('leases', () => leaseContract(store));
     describe('namespaces, users, tokens, audit', () => accountContract(store));

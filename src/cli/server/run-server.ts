@@ -9,6 +9,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { Logger } from '../../dispatcher/index.ts';
 import {
   Dispatcher,
+  Retention,
   ServerService,
   connectInProcess,
   startWorkerLinkServer,
@@ -44,6 +45,8 @@ export interface CompiledServerOptions {
       }
     | undefined;
   readonly workerGraceMs: number;
+  /** Prune events and output of jobs that ended longer ago than this; undefined: keep everything. */
+  readonly retentionMs?: number | undefined;
   readonly name: string;
   readonly log: Logger;
   /** The API's request and error log (pino), or false. */
@@ -100,6 +103,11 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
     });
     cleanups.push(() => dispatcher.stop());
     await dispatcher.start();
+    if (o.retentionMs !== undefined) {
+      const retention = new Retention({ store, maxAgeMs: o.retentionMs, log: o.log });
+      retention.start();
+      cleanups.push(() => retention.stop());
+    }
     const service = new ServerService(store, dispatcher);
     const app = await buildApi({
       service,

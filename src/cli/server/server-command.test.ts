@@ -23,6 +23,7 @@ const base = (): ServerFlags => ({
   worker: false,
   capacity: '1',
   workerGrace: '60s',
+  retention: '90d',
   transport: 'local',
   identity: [],
   connectRate: '50',
@@ -76,6 +77,26 @@ describe('pogo server: API security flags', () => {
       await expect(
         compileServerOptions({ ...base(), trustedProxy, ...(userHeader && { userHeader }) }),
       ).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining(message) as unknown });
+    }
+  });
+});
+
+describe('pogo server: --retention', () => {
+  it('defaults to 90 days, takes off, and refuses garbage or less than an hour', async () => {
+    expect((await compileServerOptions(base())).retentionMs).toBe(90 * 86_400_000);
+    expect((await compileServerOptions({ ...base(), retention: '30d12h' })).retentionMs).toBe(
+      30.5 * 86_400_000,
+    );
+    expect((await compileServerOptions({ ...base(), retention: 'off' })).retentionMs).toBeUndefined();
+    for (const [retention, message] of [
+      ['90', 'is not a duration'],
+      ['soon', 'is not a duration'],
+      ['10m', 'is under an hour'],
+    ] as const) {
+      await expect(compileServerOptions({ ...base(), retention })).rejects.toMatchObject({
+        code: 'USAGE',
+        message: expect.stringContaining(message) as unknown,
+      });
     }
   });
 });

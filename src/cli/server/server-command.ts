@@ -29,6 +29,7 @@ export interface ServerFlags {
   readonly key?: string;
   readonly insecureLoopback?: boolean;
   readonly workerGrace: string;
+  readonly retention: string;
   readonly name?: string;
   readonly jsonLog?: boolean;
   readonly transport: string;
@@ -65,6 +66,11 @@ export function registerServer(program: Command, ctx: CommandContext): Command {
     .option('--key <file>', 'this server’s private key for the worker port')
     .option('--insecure-loopback', 'accept workers without TLS, only when --worker-listen is on 127.0.0.1')
     .option('--worker-grace <time>', 'how long a disconnected worker may take to come back', '60s')
+    .option(
+      '--retention <age>',
+      'prune events and output of jobs that ended longer ago (off: keep all)',
+      '90d',
+    )
     .option('--name <name>', 'this dispatcher’s name (default pogo@HOSTNAME)')
     .option('--json-log', 'log JSON lines (pino) instead of plain lines')
     .option('--secrets <dir>', 'the embedded worker’s secrets for {{secret:NAME}} (one file each, mode 0700)')
@@ -156,6 +162,11 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
         }
       : undefined;
   const graceMs = parseDurationFlag('--worker-grace', flags.workerGrace) ?? 60_000;
+  const retentionMs =
+    flags.retention === 'off' ? undefined : parseDurationFlag('--retention', flags.retention);
+  if (retentionMs !== undefined && retentionMs < 3_600_000) {
+    throw usageError(`--retention: "${flags.retention}" is under an hour`, 'e.g. --retention 90d, or off');
+  }
   const store = flags.store ?? defaultStore(dataDir);
   const embedded = flags.worker
     ? {
@@ -178,6 +189,7 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
     insecureLoopback: flags.insecureLoopback === true,
     embedded,
     workerGraceMs: graceMs,
+    retentionMs,
     name: flags.name ?? serverName(store.startsWith('postgres')),
     log,
     apiLogger,

@@ -40,9 +40,10 @@ export function insertEvents(c: SqliteConnection, events: readonly EventRecord[]
 /** The highest event seq of the job (0 when none). STORE_NOT_FOUND for an unknown job. */
 export function lastEventSeq(c: SqliteConnection, jobId: string): number {
   const seq = c.prepareValue('SELECT max(seq) FROM events WHERE job_id = ?').get(jobId) as number | null;
-  if (seq !== null) return seq;
-  assertJobExists(c, jobId);
-  return 0;
+  // A pruned job's events are gone; its last number is kept so that new events go on from there.
+  const pruned = c.prepareValue('SELECT pruned_seq FROM jobs WHERE id = ?').get(jobId) as number | undefined;
+  if (pruned === undefined) assertJobExists(c, jobId);
+  return Math.max(seq ?? 0, pruned ?? 0);
 }
 
 /** Events with seq > `afterSeq`, oldest first, at most `limit`. STORE_NOT_FOUND for an unknown job. */

@@ -10,6 +10,7 @@ import { loadMigrations, migrate } from './migrations.ts';
 import { getNamespace, listNamespaces, putNamespace } from './namespace-queries.ts';
 import { lastOutputSeq, readOutput } from './output-queries.ts';
 import { recordProgress } from './progress-queries.ts';
+import { pruneJobData } from './retention-queries.ts';
 import { toStoreError } from './sqlite-errors.ts';
 import { appendAudit, readAudit } from './audit-queries.ts';
 import { addToken, findToken, revokeToken, touchToken } from './token-queries.ts';
@@ -58,6 +59,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     getHost: r('read the host', getHost),
     hostHistory: r('read the host history', hostHistory),
 
+    pruneJobData: w('prune old jobs', pruneJobData),
     recordProgress: w('record progress', recordProgress),
     lastEventSeq: r('read events', lastEventSeq),
     readEvents: r('read events', readEvents),
