@@ -101,6 +101,40 @@ describe('PostgreSQL store', () => {
     expect((await b.getHost('j-fence', 'h2')).state).toBe('running');
   });
 
+  it('a lease cannot change hands while a batch of the old owner is being written', async () => {
+    const schema = randomSchema();
+    const a = openStore(schema);
+    const b = openStore(schema);
+    await a.migrate();
+    for (let round = 0; round < 10; round++) {
+      const id = `j-handover-${round}`;
+      await a.createJob(newJob(id));
+      await a.acquireLease(id, 'server-a', 1_000, 0);
+      let seq = 0;
+      const writes = (async () => {
+        for (;;) {
+          try {
+            await a.recordProgress(
+              batch({ epochs: new Map([[id, 1]]), events: [started(id, seq + 1, 'h1')] }),
+            );
+            seq++;
+          } catch (e: unknown) {
+            if (isPogoError(e, 'LEASE_LOST')) return;
+            throw e;
+          }
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 5 + round));
+      const taken = await b.acquireLease(id, 'server-b', 30_000, 10_000);
+      expect(taken?.epoch).toBe(2);
+      const seen = await b.lastEventSeq(id);
+      await writes;
+      // Every batch a wrote committed before b took the job: none landed after b looked.
+      expect(await b.lastEventSeq(id)).toBe(seen);
+      expect(seen).toBe(seq);
+    }
+  });
+
   it('migrations are idempotent, also when several servers start at once', async () => {
     const schema = randomSchema();
     const stores = [openStore(schema), openStore(schema), openStore(schema)];
@@ -173,6 +207,27 @@ describe('PostgreSQL store', () => {
       for (const text of [e.message, e.hint ?? '', String(e), JSON.stringify(e)])
         expect(text).not.toContain(password);
     }
+  });
+
+  it('keeps text with NUL characters (which PostgreSQL text cannot hold) as U+FFFD instead of refusing the batch', async () => {
+    const s = openStore();
+    await s.migrate();
+    await s.createJob(newJob('j-nul', { command: 'echo a\u0000b' }));
+    await s.recordProgress(
+      batch({
+        hosts: [{ jobId: 'j-nul', host: 'h1', message: 'bad\u0000byte' }],
+        events: [
+          { jobId: 'j-nul', seq: 1, type: 'host:failed', t: 1, host: 'h1', exitCode: 1, message: 'x\u0000y' },
+        ],
+        output: [chunk('j-nul', 'h1', 1, 0, 'raw\u0000bytes')],
+      }),
+    );
+    expect((await s.getJob('j-nul')).command).toBe('echo a\uFFFDb');
+    expect((await s.getHost('j-nul', 'h1')).message).toBe('bad\uFFFDbyte');
+    expect(await s.readEvents('j-nul', 0)).toMatchObject([{ message: 'x\uFFFDy' }]);
+    expect((await s.readOutput('j-nul', 'h1', { attempt: 1 })).chunks[0]?.data.toString()).toBe(
+      'raw\u0000bytes',
+    );
   });
 
   it('a closed store is STORE_UNAVAILABLE', async () => {

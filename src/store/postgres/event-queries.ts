@@ -3,6 +3,7 @@ import type { EventRecord } from '../../model/index.ts';
 import { PogoError } from '../../model/index.ts';
 import { joinEvent, splitEvent } from '../event-codec.ts';
 import type { Sql } from './pg-connection.ts';
+import { cleanJson } from './nul-text.ts';
 import { isDuplicateKey } from './pg-errors.ts';
 import { assertJobExists } from './rows.ts';
 
@@ -33,7 +34,7 @@ export async function insertEvents(s: Sql, events: readonly EventRecord[]): Prom
     cols[2]?.push(c.t);
     cols[3]?.push(c.type);
     cols[4]?.push(c.host);
-    cols[5]?.push(c.dataJson);
+    cols[5]?.push(cleanJson(c.dataJson));
   }
   try {
     await s.run(INSERT_EVENTS, cols);

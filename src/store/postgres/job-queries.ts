@@ -2,6 +2,7 @@
 import type { JobRecord, JobState } from '../../model/index.ts';
 import { JOB_STATES, emptyCounts } from '../../model/index.ts';
 import type { NewJob } from '../types.ts';
+import { cleanJson } from './nul-text.ts';
 import type { Sql } from './pg-connection.ts';
 import type { JobRow } from './rows.ts';
 import { JOB_COLUMNS, jobNotFound, toJobRecord } from './rows.ts';
@@ -26,7 +27,7 @@ export async function createJob(s: Sql, job: NewJob): Promise<JobRecord> {
     job.targets,
     job.createdAt,
     job.configVersion,
-    JSON.stringify(job.options),
+    cleanJson(JSON.stringify(job.options)),
     job.hosts.length,
     JSON.stringify(counts),
     job.rollbackOf,

@@ -29,7 +29,12 @@ export async function migrate(
     await s.run('SELECT pg_advisory_lock($1::integer, hashtext($2::text))', [MIGRATION_LOCK, schema ?? '']);
     try {
       // The name is checked by compilePostgresOptions (lower-case letters, digits, _): safe unquoted.
-      if (schema !== undefined) await s.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // Looked up first: CREATE SCHEMA needs CREATE on the database even when the schema exists.
+      if (
+        schema !== undefined &&
+        (await s.first('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) === undefined
+      )
+        await s.run(`CREATE SCHEMA ${schema}`);
       await s.run(
         'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
       );

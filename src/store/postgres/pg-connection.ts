@@ -1,9 +1,10 @@
 // A pg Pool with Pogo's settings (search_path, numbers for BIGINT) and transactions around a callback.
 import { Pool, types } from 'pg';
 import type { PoolClient, QueryResultRow } from 'pg';
+import { cleanParams } from './nul-text.ts';
 import type { CompiledPostgresOptions } from './postgres-options.ts';
 
-/** What query modules run statements on: a transaction's client, or the pool for a lone statement. */
+/** What query modules run statements on: a transaction's client, or the pool for a lone statement. NUL in text parameters is stored as U+FFFD. */
 export interface Sql {
   /** Every row of the result. */
   rows<R extends QueryResultRow>(text: string, params?: readonly unknown[]): Promise<R[]>;
@@ -30,11 +31,11 @@ const TYPES = {
 function sqlOn(q: Pool | PoolClient): Sql {
   return {
     rows: async <R extends QueryResultRow>(text: string, params: readonly unknown[] = []) =>
-      (await q.query<R>(text, params as unknown[])).rows,
+      (await q.query<R>(text, cleanParams(params))).rows,
     first: async <R extends QueryResultRow>(text: string, params: readonly unknown[] = []) =>
-      (await q.query<R>(text, params as unknown[])).rows[0],
+      (await q.query<R>(text, cleanParams(params))).rows[0],
     run: async (text: string, params: readonly unknown[] = []) =>
-      (await q.query(text, params as unknown[])).rowCount ?? 0,
+      (await q.query(text, cleanParams(params))).rowCount ?? 0,
   };
 }
 
