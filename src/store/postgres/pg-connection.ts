@@ -53,7 +53,7 @@ export class PgConnection {
       connectionTimeoutMillis: 10_000,
       types: TYPES,
       // Set at connection start-up, so every pooled connection sees Pogo's schema first, with no extra round trip.
-      ...(options.schema !== undefined ? { options: `-c search_path=${options.schema}` } : {}),
+      ...(options.startupOptions !== undefined ? { options: options.startupOptions } : {}),
     });
     // An idle connection the server dropped (restart, admin shutdown) is discarded by the pool; the next
     // query gets a fresh one. Without a listener the 'error' event would end the process.

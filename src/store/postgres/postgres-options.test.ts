@@ -21,6 +21,7 @@ describe('compilePostgresOptions', () => {
     expect(o).toEqual({
       connectionString: 'postgres://pogo:p%40ss@db.example.com:6543/pogo?sslmode=require',
       schema: 'blue',
+      startupOptions: '-c search_path=blue',
       poolSize: 3,
       where: 'db.example.com:6543/pogo',
       secrets: ['p%40ss', 'p@ss'],
@@ -30,6 +31,7 @@ describe('compilePostgresOptions', () => {
   it('defaults: no schema (the server search_path), 10 connections, port 5432; options beat the URL', () => {
     expect(compilePostgresOptions({ url: 'postgresql://127.0.0.1/x' })).toMatchObject({
       schema: undefined,
+      startupOptions: undefined,
       poolSize: 10,
       where: '127.0.0.1:5432/x',
       secrets: [],
@@ -37,6 +39,13 @@ describe('compilePostgresOptions', () => {
     expect(
       compilePostgresOptions({ url: 'postgres://h/x?schema=a&pool_size=2', schema: 'b', poolSize: 7 }),
     ).toMatchObject({ schema: 'b', poolSize: 7 });
+    // The URL's own libpq options are kept, the schema's search_path after them.
+    expect(
+      compilePostgresOptions({ url: 'postgres://h/x?options=-c%20statement_timeout%3D5s&schema=s' }),
+    ).toMatchObject({
+      connectionString: 'postgres://h/x',
+      startupOptions: '-c statement_timeout=5s -c search_path=s',
+    });
   });
 
   it('refuses a schema that is not a plain lower-case name, a bad pool size, a bad URL — never echoing the password', () => {

@@ -16,6 +16,8 @@ export interface CompiledPostgresOptions {
   /** The URL for `pg`, without Pogo's own parameters. */
   readonly connectionString: string;
   readonly schema: string | undefined;
+  /** libpq `options` sent at connection start: the URL's own, then `-c search_path=SCHEMA`. */
+  readonly startupOptions: string | undefined;
   readonly poolSize: number;
   /** `HOST:PORT/DATABASE`, for messages. */
   readonly where: string;
@@ -61,12 +63,14 @@ export function compilePostgresOptions(o: PostgresStoreOptions): CompiledPostgre
       'STORE_UNAVAILABLE',
       `pool size "${rawPool ?? poolSize}" is not a whole number from 1 to 1000`,
     );
-  url.searchParams.delete('schema');
-  url.searchParams.delete('pool_size');
+  const own = url.searchParams.get('options');
+  const startup = [own, schema === undefined ? null : `-c search_path=${schema}`].filter((x) => x !== null);
+  for (const name of ['schema', 'pool_size', 'options']) url.searchParams.delete(name);
   const secrets = url.password === '' ? [] : [url.password, safeDecode(url.password)];
   const database = url.pathname.replace(/^\//, '') || '(default database)';
   const where = `${url.hostname || 'local socket'}:${url.port || '5432'}/${database}`;
-  return { connectionString: url.toString(), schema, poolSize, where, secrets };
+  const startupOptions = startup.length > 0 ? startup.join(' ') : undefined;
+  return { connectionString: url.toString(), schema, startupOptions, poolSize, where, secrets };
 }
 
 /** `url` with its password replaced by `***`, for printing; an unparsable URL is not shown at all. */
