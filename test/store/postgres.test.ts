@@ -230,6 +230,24 @@ describe('PostgreSQL store', () => {
     );
   });
 
+  it('carries on after PostgreSQL ends its idle connections (admin shutdown of the sessions)', async () => {
+    const app = randomSchema('pogo_app');
+    const url = new URL(PG_URL);
+    url.searchParams.set('application_name', app);
+    const s = openStore(randomSchema(), url.toString());
+    await s.migrate();
+    await s.createJob(newJob('j-kick'));
+    const killed = await adminQuery<{ ok: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1',
+      [app],
+    );
+    expect(killed.length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 100)); // the pool hears of it and drops them
+    expect((await s.getJob('j-kick')).id).toBe('j-kick');
+    await s.recordProgress(batch({ jobs: [{ id: 'j-kick', state: 'running' }] }));
+    expect((await s.getJob('j-kick')).state).toBe('running');
+  });
+
   it('a closed store is STORE_UNAVAILABLE', async () => {
     const s = openStore();
     await s.migrate();

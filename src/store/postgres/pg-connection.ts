@@ -51,6 +51,8 @@ export class PgConnection {
       connectionString: options.connectionString,
       max: options.poolSize,
       connectionTimeoutMillis: 10_000,
+      // How the server's sessions show in pg_stat_activity; `?application_name=` in the URL wins.
+      application_name: 'pogo',
       types: TYPES,
       // Set at connection start-up, so every pooled connection sees Pogo's schema first, with no extra round trip.
       ...(options.startupOptions !== undefined ? { options: options.startupOptions } : {}),
