@@ -49,10 +49,13 @@ describe('pogo server on PostgreSQL', () => {
       targets: HOSTS.join(','),
       command: 'echo "hello from $POGO_HOST"',
     });
+    let last: JobView | undefined;
     const end = await until(async () => {
-      const j = await api<JobView>(s, 'GET', `/v1/jobs/${job.id}`);
-      return ['succeeded', 'failed', 'halted'].includes(j.state) ? j : undefined;
-    }, 60_000);
+      last = await api<JobView>(s, 'GET', `/v1/jobs/${job.id}`);
+      return ['succeeded', 'failed', 'halted'].includes(last.state) ? last : undefined;
+    }, 60_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}; job ${JSON.stringify(last)}; server output:\n${s.process.output()}`);
+    });
     expect(end.state).toBe('succeeded');
     expect(end.counts.succeeded).toBe(HOSTS.length);
     const hosts = await api<Page<HostRecord>>(s, 'GET', `/v1/jobs/${job.id}/hosts`);
