@@ -50,7 +50,11 @@ export class PgConnection {
     this.pool = new Pool({
       connectionString: options.connectionString,
       max: options.poolSize,
-      connectionTimeoutMillis: 10_000,
+      // A refused connection fails at once; this bounds a slow one (a loaded or black-holed server). The
+      // dispatcher stops deciding after a failed write, so waiting a little longer beats failing early.
+      connectionTimeoutMillis: 30_000,
+      // Connections stay open a minute between bursts: a new backend (fork, authentication) is the slow part.
+      idleTimeoutMillis: 60_000,
       // How the server's sessions show in pg_stat_activity; `?application_name=` in the URL wins.
       application_name: 'pogo',
       types: TYPES,
