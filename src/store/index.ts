@@ -20,3 +20,6 @@ export type {
 } from './types.ts';
 export { openSqliteStore } from './sqlite/sqlite-store.ts';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.ts';
+export { openPostgresStore } from './postgres/postgres-store.ts';
+export { isPostgresUrl, redactPostgresUrl } from './postgres/postgres-options.ts';
+export type { PostgresStoreOptions } from './postgres/postgres-options.ts';

@@ -16,7 +16,7 @@ import {
 } from '../../dispatcher/index.ts';
 import { PogoError } from '../../model/index.ts';
 import type { Store } from '../../store/index.ts';
-import { openSqliteStore } from '../../store/index.ts';
+import { isPostgresUrl, openPostgresStore, openSqliteStore, redactPostgresUrl } from '../../store/index.ts';
 import type { Transport, Target } from '../../transport/index.ts';
 import { WorkerAgent } from '../../worker/index.ts';
 import { bootstrapAdmin, clientProfilePath, lockDataDir } from './data-dir.ts';
@@ -72,15 +72,16 @@ export interface RunningServer {
   close(options?: { readonly force?: boolean }): Promise<void>;
 }
 
-/** Open the store for a `--store` value. */
-function openStore(spec: string): Store {
+/** Open the store for a `--store` value: `sqlite:PATH`, or `postgres://…` (`?schema=`, `?pool_size=`). */
+export function openStore(spec: string): Store {
   if (spec.startsWith('sqlite:')) return openSqliteStore(spec.slice('sqlite:'.length));
-  if (spec.startsWith('postgres://') || spec.startsWith('postgresql://')) {
-    throw new PogoError('SERVER_START_FAILED', 'the PostgreSQL store is not available in this version', {
-      hint: 'use the default SQLite store (--store sqlite:PATH)',
-    });
-  }
+  if (isPostgresUrl(spec)) return openPostgresStore({ url: spec });
   throw new PogoError('SERVER_START_FAILED', `--store: "${spec}" is neither sqlite:PATH nor postgres://…`);
+}
+
+/** A `--store` value as it may be printed: a PostgreSQL password becomes `***`. */
+export function describeStore(spec: string): string {
+  return isPostgresUrl(spec) ? redactPostgresUrl(spec) : spec;
 }
 
 /** Start the server; on any failure what was started is stopped again. */

@@ -14,7 +14,7 @@ import { addTransportOptions, openTransport } from '../one-transport.ts';
 import type { OneFlags } from '../one-flags.ts';
 import { defaultDataDir } from './data-dir.ts';
 import type { CompiledServerOptions } from './run-server.ts';
-import { defaultStore, runServer, serverName } from './run-server.ts';
+import { defaultStore, describeStore, runServer, serverName } from './run-server.ts';
 
 /** Flags of `pogo server` as commander hands them over. */
 export interface ServerFlags {
@@ -53,11 +53,15 @@ export function registerServer(program: Command, ctx: CommandContext): Command {
     .description(
       'Serve the HTTP API (REST /v1, SSE, OpenAPI, /metrics), drive jobs, accept workers on the worker port\n' +
         '(mutual TLS with --ca/--cert/--key), and run an embedded worker unless --no-worker. State lives in\n' +
-        '--data (SQLite). Ctrl-C stops gracefully (running hosts finish); a second Ctrl-C stops at once.',
+        '--data (SQLite) or in PostgreSQL (--store postgres://…). Ctrl-C stops gracefully (running hosts\n' +
+        'finish); a second Ctrl-C stops at once.',
     )
     .option('--listen <host:port>', 'address of the HTTP API', '127.0.0.1:7657')
     .option('--data <dir>', 'data directory (default ~/.local/share/pogo)')
-    .option('--store <url>', 'sqlite:PATH (default DATA/pogo.db) or postgres://…')
+    .option(
+      '--store <url>',
+      'sqlite:PATH (default DATA/pogo.db) or postgres://USER:PASSWORD@HOST:PORT/DB[?schema=NAME&pool_size=N]',
+    )
     .option('--worker-listen <host:port>', 'address of the worker port', '127.0.0.1:7655')
     .option('--no-worker', 'no embedded worker: only remote `pogo worker` processes run tasks')
     .option('--capacity <n>', 'tasks the embedded worker runs at once', '200')
@@ -97,7 +101,7 @@ async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
   } else {
     say('worker port off (give --ca, --cert and --key, or --insecure-loopback on 127.0.0.1)');
   }
-  say(`data ${options.dataDir}, store ${options.store}`);
+  say(`data ${options.dataDir}, store ${describeStore(options.store)}`);
   if (options.trustedProxy) {
     const { userHeader, networks } = options.trustedProxy;
     say(`trusted proxy: ${userHeader} names the user on requests from ${networks.join(', ')}`);

@@ -1,40 +1,13 @@
 // Numbered SQL migrations (migrations/NNNN_name.sql): applied in order, one transaction each, recorded in schema_migrations.
-import { readFileSync, readdirSync } from 'node:fs';
-import { PogoError } from '../../model/index.ts';
+import type { Migration } from '../migration-files.ts';
+import { assertKnownMigrations, loadMigrationFiles, migrationFailed } from '../migration-files.ts';
 import type { SqliteConnection } from './connection.ts';
 
-/** One migration file. */
-export interface Migration {
-  readonly id: number;
-  readonly name: string;
-  readonly sql: string;
-}
-
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
-const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-/** The migration files shipped with this Pogo, in order. */
+/** The SQLite migration files shipped with this Pogo, in order. */
 export function loadMigrations(dir: URL = MIGRATIONS_DIR): readonly Migration[] {
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.sql'));
-  } catch (e: unknown) {
-    throw new PogoError('STORE_MIGRATION_FAILED', `cannot read the SQLite migrations in ${dir.pathname}`, {
-      cause: e,
-      hint: 'the installation is incomplete: the build copies migrations/*.sql next to the code',
-    });
-  }
-  const migrations = files.map((file) => {
-    const m = FILE_NAME.exec(file);
-    if (!m)
-      throw new PogoError('STORE_MIGRATION_FAILED', `migration file ${file} is not named NNNN_name.sql`);
-    return { id: Number(m[1]), name: m[2] ?? '', sql: readFileSync(new URL(file, dir), 'utf8') };
-  });
-  migrations.sort((a, b) => a.id - b.id);
-  for (let i = 1; i < migrations.length; i++)
-    if (migrations[i]?.id === migrations[i - 1]?.id)
-      throw new PogoError('STORE_MIGRATION_FAILED', `two migrations are numbered ${migrations[i]?.id}`);
-  return migrations;
+  return loadMigrationFiles(dir, 'SQLite');
 }
 
 /**
@@ -48,16 +21,7 @@ export function migrate(c: SqliteConnection, migrations: readonly Migration[], n
   const applied = new Set(
     (c.db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id),
   );
-  const known = new Set(migrations.map((m) => m.id));
-  const unknown = [...applied].filter((id) => !known.has(id)).sort((a, b) => a - b);
-  if (unknown.length > 0)
-    throw new PogoError(
-      'STORE_MIGRATION_FAILED',
-      `the database was written by a newer Pogo: it has migration ${unknown.join(', ')}, this version knows up to ${
-        migrations.at(-1)?.id ?? 0
-      }`,
-      { hint: 'upgrade Pogo rather than run an older one on a newer database' },
-    );
+  assertKnownMigrations(applied, migrations);
   let ran = 0;
   for (const m of migrations) {
     if (applied.has(m.id)) continue;
@@ -73,10 +37,7 @@ export function migrate(c: SqliteConnection, migrations: readonly Migration[], n
     try {
       if (apply()) ran++;
     } catch (e: unknown) {
-      const detail = e instanceof Error ? e.message : String(e);
-      throw new PogoError('STORE_MIGRATION_FAILED', `migration ${m.id} (${m.name}) failed: ${detail}`, {
-        cause: e,
-      });
+      throw migrationFailed(m, e);
     }
   }
   return ran;
