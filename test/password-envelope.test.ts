@@ -1,4 +1,6 @@
 // End to end: `pogo run --password-stdin` seals the password to the worker; it never shows up in the store, logs or answers.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { LAB_START_TIMEOUT_MS, startTestLab } from './support/lab.ts';
 import type { TestLab } from './support/lab.ts';
 import type { PogoProcess, TestServer } from './support/pogo-server.ts';
 import { freePort, spawnPogo, startServer, until } from './support/pogo-server.ts';
+import { adminQuery, dropSchema, ensurePostgres, randomSchema, urlWithSchema } from './support/postgres.ts';
 import { runPogo } from './support/run-pogo.ts';
 import type { PogoRun } from './support/run-pogo.ts';
 
@@ -256,4 +259,63 @@ describe('the embedded worker (pogo server alone, as on one machine)', () => {
       await one.process.stop();
     }
   }, 120_000);
+});
+
+describe('the same on PostgreSQL (pogo server --store postgres://…)', () => {
+  it('the password is in no table of the schema, not in PostgreSQL’s WAL, logs or answers', async () => {
+    await ensurePostgres();
+    const home = join(dir, 'home-pg');
+    await mkdir(home);
+    const schema = randomSchema('pogo_envelope');
+    const data = join(dir, 'data-pg');
+    const pg = await startServer(data, home, [
+      '--listen', '127.0.0.1:0', '--store', urlWithSchema(schema), '--ssh-config', lab.sshConfig, '--json-log',
+    ]); // prettier-ignore
+    try {
+      const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+      const run = await runPogo(
+        ['run', '-t', 'lab-[0001-0003]', '--run-as', 'root', '--password-stdin', '--', 'id -u'],
+        {
+          cwd: dir,
+          env,
+          input: `${password}\n`,
+        },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const jobs = await adminQuery<{ id: string }>(`SELECT id FROM ${schema}.jobs`);
+      expect(jobs).toHaveLength(1);
+      const jobId = Buffer.from(jobs[0]?.id ?? 'none');
+      await adminQuery('CHECKPOINT');
+      const dump = await promisify(execFile)(
+        'pg_dump',
+        ['-h', '127.0.0.1', '-U', 'postgres', '-n', schema, '--data-only', 'test'],
+        {
+          maxBuffer: 64 << 20,
+        },
+      );
+      expect(dump.stdout).toContain('id -u'); // the dump holds the job
+      expect(holdsPassword(Buffer.from(dump.stdout))).toBe(false);
+      for (const f of await filesUnder(data)) expect(holdsPassword(await readFile(f)), f).toBe(false);
+      expect(holdsPassword(Buffer.from(pg.process.output() + run.stdout + run.stderr))).toBe(false);
+      // PostgreSQL's own write-ahead log (readable here as root): the password never reached the server.
+      const walDirs = await readdir('/var/lib/postgresql').catch(() => [] as string[]);
+      let segments = 0;
+      let sawJob = false;
+      for (const version of walDirs) {
+        const wal = join('/var/lib/postgresql', version, 'main', 'pg_wal');
+        for (const f of await readdir(wal).catch(() => [] as string[])) {
+          if (!/^[0-9A-F]{24}$/.test(f)) continue;
+          const bytes = await readFile(join(wal, f));
+          segments++;
+          sawJob ||= bytes.includes(jobId);
+          expect(holdsPassword(bytes), `${wal}/${f}`).toBe(false);
+        }
+      }
+      // The search reads what the job wrote: its id is in the WAL in clear.
+      if (segments > 0) expect(sawJob).toBe(true);
+    } finally {
+      await pg.process.stop();
+      await dropSchema(schema);
+    }
+  }, 180_000);
 });
