@@ -1,5 +1,6 @@
 // Dispatcher benchmark: hosts finished per second and CPU per host on SQLite, and job-status API latency under load.
-// Usage: npm run bench:dispatch  (env: HOSTS=100000 LOCAL_HOSTS=5000 JOBS=10 JOB_HOSTS=1000 CLIENTS=16)
+// Usage: npm run bench:dispatch  (env: HOSTS=100000 LOCAL_HOSTS=5000 JOBS=10 JOB_HOSTS=1000 CLIENTS=16
+//        PG_URL=postgres://postgres@127.0.0.1:5432/test for the PostgreSQL row; PG_URL=off skips it)
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { Dispatcher, ServerService, connectInProcess } from '../src/dispatcher/index.ts';
 import type { Actor, JobRecord } from '../src/model/index.ts';
 import { isTerminalJobState } from '../src/model/index.ts';
-import { openSqliteStore } from '../src/store/index.ts';
+import { openPostgresStore, openSqliteStore } from '../src/store/index.ts';
+import type { Store } from '../src/store/index.ts';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { Transport } from '../src/transport/index.ts';
 import { createLocalTransport } from '../src/transport/index.ts';
 import { WorkerAgent } from '../src/worker/index.ts';
@@ -21,6 +25,7 @@ const LOCAL_HOSTS = Number(process.env.LOCAL_HOSTS ?? 5_000);
 const JOBS = Number(process.env.JOBS ?? 10);
 const JOB_HOSTS = Number(process.env.JOB_HOSTS ?? 1_000);
 const CLIENTS = Number(process.env.CLIENTS ?? 16);
+const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET_HOSTS_PER_S = 5_000;
 const TARGET_P99_MS = 100;
 const POGO = fileURLToPath(new URL('../bin/pogo.js', import.meta.url));
@@ -28,6 +33,7 @@ const ADMIN: Actor = { user: 'bench', role: 'admin', remote: 'bench' };
 
 /** One throughput run (printed by the child as JSON). */
 interface Throughput {
+  readonly store: 'sqlite' | 'postgres';
   readonly transport: string;
   readonly hosts: number;
   readonly capacity: number;
@@ -40,9 +46,11 @@ interface Throughput {
 }
 
 /** A dispatcher on a fresh SQLite file with an embedded worker using `transport`. */
-async function startSystem(transport: Transport, capacity: number) {
+async function startSystem(transport: Transport, capacity: number, kind: 'sqlite' | 'postgres' = 'sqlite') {
   const dir = mkdtempSync(join(tmpdir(), 'pogo-bench-dispatch-'));
-  const store = openSqliteStore(join(dir, 'pogo.db'));
+  const schema = `pogo_bench_${randomBytes(4).toString('hex')}`;
+  const store: Store =
+    kind === 'sqlite' ? openSqliteStore(join(dir, 'pogo.db')) : openPostgresStore({ url: PG_URL, schema });
   await store.migrate();
   const dispatcher = new Dispatcher({ store, name: 'bench', baseDir: dir });
   await dispatcher.start();
@@ -61,6 +69,7 @@ async function startSystem(transport: Transport, capacity: number) {
     await store.close();
     await transport.close();
     rmSync(dir, { recursive: true, force: true });
+    if (kind === 'postgres') await dropSchema(schema);
   };
   return { service, dispatcher, stop };
 }
@@ -73,10 +82,25 @@ async function waitEnd(service: ServerService, ids: readonly string[]): Promise<
   }
 }
 
-async function throughput(kind: 'instant' | 'local', hosts: number): Promise<Throughput> {
+/** Drop a benchmark schema (PostgreSQL). */
+async function dropSchema(schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await c.end();
+  }
+}
+
+async function throughput(
+  kind: 'instant' | 'local',
+  hosts: number,
+  storeKind: 'sqlite' | 'postgres' = 'sqlite',
+): Promise<Throughput> {
   const capacity = kind === 'instant' ? 2_000 : 100;
   const transport = kind === 'instant' ? instantTransport() : createLocalTransport();
-  const sys = await startSystem(transport, capacity);
+  const sys = await startSystem(transport, capacity, storeKind);
   const width = String(hosts).length;
   const targets = `h[${'1'.padStart(width, '0')}-${hosts}]`;
   const cpu = process.cpuUsage();
@@ -91,6 +115,7 @@ async function throughput(kind: 'instant' | 'local', hosts: number): Promise<Thr
   const used = process.cpuUsage(cpu);
   await sys.stop();
   return {
+    store: storeKind,
     transport: kind,
     hosts,
     capacity,
@@ -214,23 +239,26 @@ async function main(): Promise<void> {
     const out =
       mode === 'instant'
         ? await throughput('instant', HOSTS)
-        : mode === 'local'
-          ? await throughput('local', LOCAL_HOSTS)
-          : await latency();
+        : mode === 'instant-pg'
+          ? await throughput('instant', HOSTS, 'postgres')
+          : mode === 'local'
+            ? await throughput('local', LOCAL_HOSTS)
+            : await latency();
     process.stdout.write(JSON.stringify(out) + '\n');
     return;
   }
   const runs = [child('instant') as Throughput, child('local') as Throughput];
+  if (PG_URL !== 'off') runs.push(child('instant-pg') as Throughput);
   process.stdout.write(
-    '\nDispatcher throughput (SQLite file store, one job, embedded worker in the same process)\n\n',
+    '\nDispatcher throughput (one server, one job, embedded worker in the same process; SQLite file or PostgreSQL on loopback)\n\n',
   );
   process.stdout.write(
-    '| transport | hosts | worker capacity | submit (plan + store) | run | hosts/s | CPU ms/host | peak RSS | end |\n',
+    '| store | transport | hosts | worker capacity | submit (plan + store) | run | hosts/s | CPU ms/host | peak RSS | end |\n',
   );
-  process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---|\n');
+  process.stdout.write('|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n');
   for (const r of runs) {
     process.stdout.write(
-      `| ${r.transport} | ${fmt(r.hosts)} | ${fmt(r.capacity)} | ${fmt(r.submitMs)} ms | ${fmt(r.runMs / 1000, 1)} s | ${fmt(r.hostsPerS)} | ${fmt(r.cpuMsPerHost, 3)} | ${fmt(r.rssMb)} MB | ${r.state} |\n`,
+      `| ${r.store} | ${r.transport} | ${fmt(r.hosts)} | ${fmt(r.capacity)} | ${fmt(r.submitMs)} ms | ${fmt(r.runMs / 1000, 1)} s | ${fmt(r.hostsPerS)} | ${fmt(r.cpuMsPerHost, 3)} | ${fmt(r.rssMb)} MB | ${r.state} |\n`,
     );
   }
   const instant = runs[0] as Throughput;

@@ -27,7 +27,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function system(path?: string, graceMs = 60_000) {
+async function system(path?: string, graceMs = 60_000, leaseTtlMs?: number) {
   const dir = path ?? mkdtempSync(join(tmpdir(), 'pogo-dispatcher-'));
   if (!path) dirs.push(dir);
   const store = openSqliteStore(join(dir, 'pogo.db'));
@@ -38,6 +38,7 @@ async function system(path?: string, graceMs = 60_000) {
     baseDir: dir,
     workerGraceMs: graceMs,
     commitDelayMs: 1,
+    ...(leaseTtlMs !== undefined ? { leaseTtlMs } : {}),
   });
   await dispatcher.start();
   opened.push({ dispatcher, store });
@@ -273,6 +274,29 @@ function linkCertificate(name: string): { pem: string; fingerprint256: string; x
   const { pem, fingerprint256, x509 } = memoryWorkerCert(name);
   return { pem, fingerprint256, x509 };
 }
+
+describe('Dispatcher leases', () => {
+  it('keeps driving a job when a lease renewal fails (store unavailable), drops it when another owner holds it', async () => {
+    const { dispatcher, service, store } = await system(undefined, 60_000, 3_000);
+    const w = channel('w-lease001', 1);
+    await hello(dispatcher, w);
+    const job = await service.submitJob({ targets: 'h[1-3]', command: 'true' }, ADMIN);
+    await settle();
+    const real = store.acquireLease.bind(store);
+    let calls = 0;
+    store.acquireLease = () => {
+      calls++;
+      return Promise.reject(new Error('database is down'));
+    };
+    await new Promise((r) => setTimeout(r, 1_300)); // one renewal tick (every TTL/3, at least 1 s)
+    expect(calls).toBeGreaterThan(0);
+    expect(dispatcher.liveDriver(job.id)).toBeDefined();
+    store.acquireLease = () => Promise.resolve(undefined); // another dispatcher holds a live lease
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(dispatcher.liveDriver(job.id)).toBeUndefined();
+    store.acquireLease = real;
+  });
+});
 
 describe('Dispatcher with sealed jobs', () => {
   const certA = linkCertificate('wa');

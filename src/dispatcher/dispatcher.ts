@@ -513,11 +513,20 @@ export class Dispatcher implements WorkerChannelHandler {
     return (w) => this.envelopes.boxFor(jobId, w.fingerprint) !== undefined;
   }
 
+  /**
+   * Renew every lease. A lease another dispatcher now holds (or a newer epoch) drops the job here; a store
+   * that does not answer does not: the job is kept and the renewal tried again, since every write carries
+   * the epoch and is refused (LEASE_LOST) should another dispatcher have taken the job meanwhile.
+   */
   private async renewLeases(): Promise<void> {
     for (const d of [...this.drivers.values()]) {
-      const lease = await this.store
-        .acquireLease(d.id, this.options.name, this.leaseTtlMs, this.now())
-        .catch(() => undefined);
+      let lease: Awaited<ReturnType<Store['acquireLease']>>;
+      try {
+        lease = await this.store.acquireLease(d.id, this.options.name, this.leaseTtlMs, this.now());
+      } catch (e: unknown) {
+        this.log.warn({ job: d.id, err: e }, 'lease renewal failed (store unavailable); trying again');
+        continue;
+      }
       if (!lease || lease.epoch !== d.epoch) {
         this.log.error({ job: d.id }, 'lease lost: another dispatcher drives the job now');
         this.drivers.delete(d.id);
