@@ -21,6 +21,7 @@ import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
 import { ConfigCache } from './config-cache.ts';
 import { EnvelopeKeeper } from './envelope-keeper.ts';
 import { EventHub } from './event-hub.ts';
+import { WorkerCertificates } from './worker-certificates.ts';
 import type { HostDetail } from './job-driver.ts';
 import type { JobDriver } from './job-driver.ts';
 import { JobLoader } from './job-loader.ts';
@@ -66,8 +67,8 @@ export class Dispatcher implements WorkerChannelHandler {
   readonly metrics = new DispatcherMetrics();
   /** Password envelopes of live sealed jobs: memory only. */
   private readonly envelopes = new EnvelopeKeeper();
-  /** Worker certificates seen on links, by fingerprint (for clients sealing envelopes). */
-  private readonly certificates = new Map<string, { name: string; pem: string; lastSeenAt: number }>();
+  /** Worker certificates seen on links (for clients sealing envelopes). */
+  private readonly certificates = new WorkerCertificates();
   private readonly drivers = new Map<string, JobDriver>();
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
   private readonly outputBytes = new Map<string, number>();
@@ -105,10 +106,7 @@ export class Dispatcher implements WorkerChannelHandler {
         settle: (d) => this.settle(d),
         schedulePump: () => this.schedulePump(),
         workersFor: (id) => this.workersFor(id),
-        envelopeFor: (id, w) => {
-          const box = this.envelopes.boxFor(id, w.fingerprint);
-          return box === undefined ? undefined : JSON.stringify(box);
-        },
+        envelopeFor: (id, w) => this.envelopes.boxJson(id, w.fingerprint),
       },
       { writer: this.writer, now: this.now, graceMs: this.graceMs, log: this.log, metrics: this.metrics },
     );
@@ -242,7 +240,7 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Fingerprints of the worker certificates an envelope may be sealed to (seen on a link since this server started). */
   knowsCertificate(fingerprint: string): boolean {
-    return this.certificates.has(fingerprint);
+    return this.certificates.knows(fingerprint);
   }
 
   /** Worker certificates, connected ones first, for clients to seal envelopes to. */
@@ -253,14 +251,7 @@ export class Dispatcher implements WorkerChannelHandler {
         .filter((w) => w.channel)
         .map((w) => w.fingerprint),
     );
-    return [...this.certificates.entries()]
-      .map(([fingerprint, c]) => ({
-        name: c.name,
-        fingerprint,
-        certificate: c.pem,
-        connected: connected.has(fingerprint),
-      }))
-      .sort((a, b) => Number(b.connected) - Number(a.connected) || a.name.localeCompare(b.name));
+    return this.certificates.list(connected);
   }
 
   workers(): WorkerInfo[] {
@@ -276,13 +267,7 @@ export class Dispatcher implements WorkerChannelHandler {
   async onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage> {
     if (!this.isReady) throw new PogoError('WORKER_CONNECT_FAILED', 'the dispatcher is starting; try again');
     const w = this.delivery.board.connect(channel, this.now());
-    if (channel.certificate) {
-      this.certificates.set(channel.certificate.fingerprint256, {
-        name: channel.name,
-        pem: channel.certificate.pem,
-        lastSeenAt: this.now(),
-      });
-    }
+    this.certificates.register(channel);
     const held = new Set(hello.tasks.map((t) => taskKeyString(t)));
     const outputAcked: WelcomeMessage['outputAcked'] = [];
     for (const t of hello.tasks) {
@@ -412,19 +397,7 @@ export class Dispatcher implements WorkerChannelHandler {
     d.drain(
       (host) => this.delivery.board.task({ job: d.id, host, attempt: d.attemptOf(host) })?.worker ?? null,
     );
-    // After the rollout's own rows (a retry or resume writes `running`), so that `needs-password` wins.
-    if (
-      d.sealed &&
-      !d.parked &&
-      !this.envelopes.has(d.id) &&
-      d.rollout.jobStateNow === 'running' &&
-      !d.rollout.draining
-    ) {
-      d.park(
-        this.now(),
-        `the password is gone (the server restarted or the job had ended); give it again: pogo resume ${d.id} --password`,
-      );
-    }
+    this.envelopes.parkIfGone(d, this.now());
     const events = d.takePending();
     this.armDeadline(d);
     const terminal = isTerminalJobState(d.rollout.jobStateNow);
@@ -507,10 +480,8 @@ export class Dispatcher implements WorkerChannelHandler {
     }
   }
 
-  /** A sealed job's tasks go only to workers holding a box of its envelope; others' go anywhere. */
   private workersFor(jobId: string): WorkerFilter {
-    if (this.drivers.get(jobId)?.sealed !== true) return () => true;
-    return (w) => this.envelopes.boxFor(jobId, w.fingerprint) !== undefined;
+    return this.envelopes.workersFor(jobId, this.drivers.get(jobId)?.sealed === true);
   }
 
   /**
