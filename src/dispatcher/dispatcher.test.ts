@@ -27,7 +27,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function system(path?: string, graceMs = 60_000, leaseTtlMs?: number) {
+async function system(path?: string, graceMs = 60_000, leaseTtlMs?: number, recoveryDelayMs?: number) {
   const dir = path ?? mkdtempSync(join(tmpdir(), 'pogo-dispatcher-'));
   if (!path) dirs.push(dir);
   const store = openSqliteStore(join(dir, 'pogo.db'));
@@ -39,6 +39,7 @@ async function system(path?: string, graceMs = 60_000, leaseTtlMs?: number) {
     workerGraceMs: graceMs,
     commitDelayMs: 1,
     ...(leaseTtlMs !== undefined ? { leaseTtlMs } : {}),
+    ...(recoveryDelayMs !== undefined ? { recoveryDelayMs } : {}),
   });
   await dispatcher.start();
   opened.push({ dispatcher, store });
@@ -253,7 +254,7 @@ describe('Dispatcher', () => {
     expect(tasks(w).map((t) => t.host)).toEqual(['h1']);
     const ready = await service.readiness();
     expect(ready.ready).toBe(false);
-    expect(ready.reason).toMatch(/a store write failed .*restart pogo server/);
+    expect(ready.reason).toMatch(/a store write failed .*takes its jobs up again once the store answers/);
   });
 
   it('checks limits: 0% is a failure budget but not a parallelism', async () => {
@@ -295,6 +296,54 @@ describe('Dispatcher leases', () => {
     await new Promise((r) => setTimeout(r, 1_100));
     expect(dispatcher.liveDriver(job.id)).toBeUndefined();
     store.acquireLease = real;
+  });
+});
+
+describe('Dispatcher after a failed store write', () => {
+  it('stops, then once the store answers reloads every job; workers report again; no host runs twice', async () => {
+    const { dispatcher, service, store } = await system(undefined, 60_000, undefined, 50);
+    let closed = 0;
+    const w = { ...channel('w-recover1', 2), close: () => void closed++ };
+    await hello(dispatcher, w);
+    const job = await service.submitJob({ targets: 'h[1-4]', command: 'true' }, ADMIN);
+    await settle();
+    expect(tasks(w).map((t) => t.host)).toEqual(['h1', 'h2']);
+    // The database goes away (PostgreSQL restarting): writes and reads fail until it is back.
+    const realWrite = store.recordProgress.bind(store);
+    const realCount = store.countJobsByState.bind(store);
+    let down = true;
+    const gone = (): Promise<never> => Promise.reject(new Error('connection refused'));
+    store.recordProgress = (b) => (down ? gone() : realWrite(b));
+    store.countJobsByState = () => (down ? gone() : realCount());
+    dispatcher.onResult(w, result(job.id, 'h1', 1)); // its write fails: not acked, the worker keeps it
+    await settle(100);
+    expect(w.sent.filter((m) => m.type === 'ack')).toEqual([]);
+    expect((await service.readiness()).ready).toBe(false);
+    expect(tasks(w)).toHaveLength(2); // nothing new while broken
+    down = false;
+    await settle(200);
+    expect(closed).toBe(1); // the link was closed so that the worker reports again
+    expect(await service.readiness()).toEqual({ ready: true });
+    // The worker reconnects: it still runs h2 and holds h1's result.
+    const w2 = channel('w-recover1', 2);
+    await hello(dispatcher, w2, [
+      { job: job.id, host: 'h1', attempt: 1, state: 'finished' },
+      { job: job.id, host: 'h2', attempt: 1, state: 'running' },
+    ]);
+    dispatcher.onResult(w2, result(job.id, 'h1', 1));
+    await settle();
+    dispatcher.onResult(w2, result(job.id, 'h2', 1));
+    await settle();
+    for (const t of tasks(w2))
+      if (t.host !== 'h1' && t.host !== 'h2') dispatcher.onResult(w2, result(job.id, t.host, t.attempt));
+    await settle();
+    for (const t of tasks(w2)) dispatcher.onResult(w2, result(job.id, t.host, t.attempt));
+    await settle(100);
+    const all = [...tasks(w), ...tasks(w2)].map((t) => `${t.host}#${t.attempt}`);
+    expect(all.sort()).toEqual(['h1#1', 'h2#1', 'h3#1', 'h4#1']); // each host sent once, attempt 1
+    expect((await store.getJob(job.id)).state).toBe('succeeded');
+    const events = await store.readEvents(job.id, 0);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1)); // no gap
   });
 });
 

@@ -43,6 +43,8 @@ export interface DispatcherOptions {
   readonly workerGraceMs?: number;
   readonly heartbeatMs?: number;
   readonly leaseTtlMs?: number;
+  /** After a failed store write, how often to check whether the store answers again (default 1 s). */
+  readonly recoveryDelayMs?: number;
   /** Group-commit delay of store writes (default 5 ms). */
   readonly commitDelayMs?: number;
   readonly log?: Logger;
@@ -84,6 +86,11 @@ export class Dispatcher implements WorkerChannelHandler {
   /** A store write failed: memory and store may differ, so nothing more is decided until a restart. */
   private broken: unknown;
   private rr = 0;
+  private recoveryTimer: NodeJS.Timeout | undefined;
+  /** Recoveries since the store last took a write (for the backoff). */
+  private recoveries = 0;
+  /** Between checks whether the store answers again after a failed write. */
+  private readonly recoveryDelayMs: number;
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -91,6 +98,7 @@ export class Dispatcher implements WorkerChannelHandler {
     this.now = options.now ?? Date.now;
     this.graceMs = options.workerGraceMs ?? 60_000;
     this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    this.recoveryDelayMs = options.recoveryDelayMs ?? 1_000;
     this.hub = new EventHub(options.store);
     this.configs = new ConfigCache({ store: options.store, baseDir: options.baseDir });
     this.writer = new ProgressWriter({
@@ -127,7 +135,7 @@ export class Dispatcher implements WorkerChannelHandler {
   get failure(): string | undefined {
     if (this.broken === undefined) return undefined;
     const why = this.broken instanceof Error ? this.broken.message : 'unknown error';
-    return `a store write failed (${why}); restart pogo server once the store is writable`;
+    return `a store write failed (${why}); the dispatcher takes its jobs up again once the store answers`;
   }
 
   /** Take up every pending or running job in the store (after a restart: reconcile with workers). */
@@ -149,6 +157,7 @@ export class Dispatcher implements WorkerChannelHandler {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.leaseTimer);
+    clearTimeout(this.recoveryTimer);
     for (const t of this.deadlines.values()) clearTimeout(t);
     this.delivery.stopTimers();
     await this.writer.flush().catch((e: unknown) => this.log.error({ err: e }, 'last write failed'));
@@ -508,12 +517,61 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /**
    * A batch was not stored. What the engine decided in memory may now be ahead of the store, so the
-   * dispatcher stops deciding: no task goes out and no result is acknowledged (workers keep them), and
-   * `/readyz` says why. A restart takes every job up again from what the store holds.
+   * dispatcher stops deciding and writing: no task goes out and no result is acknowledged (workers keep
+   * them), and `/readyz` says why. Once the store answers again it reloads every job from what the store
+   * holds, as a restart would, and the workers reconnect and report their tasks: nothing is lost and no
+   * command runs twice.
    */
   private onStoreFailure(err: unknown): void {
-    if (this.broken === undefined)
-      this.log.error({ err }, 'store write failed: the dispatcher stops deciding');
+    if (this.broken !== undefined) return;
+    this.log.error({ err }, 'store write failed: the dispatcher stops deciding until the store answers');
     this.broken = err;
+    this.writer.suspend(err instanceof Error ? err : new Error('store write failed'));
+    this.scheduleRecovery();
+  }
+
+  /** Check again later; the delay doubles (up to 30 s) while recoveries keep failing (a store that reads but cannot write). */
+  private scheduleRecovery(): void {
+    if (this.stopped) return;
+    const delay = Math.min(30_000, this.recoveryDelayMs * 2 ** Math.min(this.recoveries, 10));
+    this.recoveryTimer = setTimeout(() => void this.recover(), delay);
+  }
+
+  /** The store answers again: drop every in-memory job and take them all up again from the store. */
+  private async recover(): Promise<void> {
+    this.recoveryTimer = undefined;
+    if (this.stopped || this.broken === undefined) return;
+    try {
+      await this.store.countJobsByState();
+    } catch {
+      return this.scheduleRecovery();
+    }
+    for (const t of this.deadlines.values()) clearTimeout(t);
+    this.deadlines.clear();
+    this.drivers.clear();
+    this.outputBytes.clear();
+    this.delivery.reset('the dispatcher takes its jobs up again after a store failure');
+    this.loader.resetLedgers();
+    this.writer.resume();
+    this.broken = undefined;
+    let taken = 0;
+    try {
+      for (const record of await this.store.activeJobs()) {
+        if (
+          await this.adopt(record).catch((e: unknown) =>
+            this.log.error({ err: e, job: record.id }, 'cannot take up job'),
+          )
+        )
+          taken++;
+      }
+    } catch (e: unknown) {
+      return this.onStoreFailure(e);
+    }
+    this.log.info({ jobs: taken }, `store is back: ${taken} job(s) taken up again`);
+    this.recoveries++;
+    this.writer.afterCommit((err) => {
+      if (err === undefined) this.recoveries = 0; // the reload's writes landed: the store really is back
+    });
+    this.schedulePump();
   }
 }

@@ -29,6 +29,11 @@ export interface LoadedJob {
 export class JobLoader {
   private readonly ledgers = new Map<string, ConstraintLedger>();
 
+  /** Forget every namespace ledger (the dispatcher reloads all its jobs, which take their slots again). */
+  resetLedgers(): void {
+    this.ledgers.clear();
+  }
+
   constructor(private readonly o: JobLoaderOptions) {}
 
   /** A driver for `record` with its rollout on the namespace's ledger (not started). */

@@ -33,6 +33,8 @@ export class ProgressWriter {
   private committing: Promise<void> | undefined;
   private readonly delayMs: number;
   private readonly maxRows: number;
+  /** After a failed commit the dispatcher suspends writing until it has reloaded from the store. */
+  private suspended: Error | undefined;
 
   constructor(private readonly options: ProgressWriterOptions) {
     this.delayMs = options.delayMs ?? 5;
@@ -44,13 +46,38 @@ export class ProgressWriter {
     return this.jobs.size + this.hosts.size + this.events.length + this.output.length;
   }
 
+  /**
+   * Drop what is queued and write nothing more until {@link resume}: after a failed commit, memory may be
+   * ahead of the store, and committing later rows would leave gaps (events numbered after lost ones).
+   * Callbacks waiting for a commit get `reason` as their error.
+   */
+  suspend(reason: Error): void {
+    this.suspended = reason;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.jobs = new Map();
+    this.hosts = new Map();
+    this.events = [];
+    this.output = [];
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    for (const cb of callbacks) cb(reason);
+  }
+
+  /** Write again (the dispatcher has reloaded its jobs from the store). */
+  resume(): void {
+    this.suspended = undefined;
+  }
+
   updateJob(u: JobUpdate): void {
+    if (this.suspended) return;
     const prev = this.jobs.get(u.id);
     this.jobs.set(u.id, prev ? { ...prev, ...u } : u);
     this.schedule();
   }
 
   updateHost(u: HostUpdate): void {
+    if (this.suspended) return;
     const key = `${u.jobId}\u0000${u.host}`;
     const prev = this.hosts.get(key);
     this.hosts.set(key, prev ? { ...prev, ...u } : u);
@@ -58,17 +85,21 @@ export class ProgressWriter {
   }
 
   addEvent(e: EventRecord): void {
+    if (this.suspended) return;
     this.events.push(e);
     this.schedule();
   }
 
   addOutput(o: OutputAppend): void {
+    if (this.suspended) return;
     this.output.push(o);
     this.schedule();
   }
 
   /** Run `cb` once everything queued so far is committed. */
   afterCommit(cb: AfterCommit): void {
+    const suspended = this.suspended;
+    if (suspended) return void queueMicrotask(() => cb(suspended));
     this.callbacks.push(cb);
     this.schedule();
   }
@@ -76,6 +107,7 @@ export class ProgressWriter {
   /** Commit now and wait for it (and any commit already running). Rejects when the store refuses the batch. */
   async flush(): Promise<void> {
     while (this.committing) await this.committing.catch(() => undefined);
+    if (this.suspended) throw this.suspended;
     if (this.queued === 0 && this.callbacks.length === 0) return;
     let failure: unknown;
     let failed = false;

@@ -315,7 +315,7 @@ export class ServerService implements PogoService {
     if (failure) return { ready: false, reason: failure };
     if (!this.dispatcher.isReady) return { ready: false, reason: 'the dispatcher is taking up jobs' };
     try {
-      await this.store.lastEventSeq('');
+      await this.store.countJobsByState();
       return { ready: true };
     } catch (e: unknown) {
       return { ready: false, reason: `the store does not answer: ${(e as Error).message}` };

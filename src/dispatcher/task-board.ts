@@ -210,4 +210,11 @@ export class TaskBoard {
   all(): WorkerSlot[] {
     return [...this.workers.values()];
   }
+
+  /** Forget every worker and task (the dispatcher reloads from the store; workers reconnect). */
+  clear(): void {
+    for (const w of this.workers.values()) clearTimeout(w.graceTimer);
+    this.workers.clear();
+    this.tasks.clear();
+  }
 }

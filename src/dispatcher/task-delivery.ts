@@ -46,6 +46,16 @@ export class TaskDelivery {
     private readonly o: TaskDeliveryOptions,
   ) {}
 
+  /**
+   * Close every worker link and forget all tasks and workers: after a store failure the dispatcher
+   * reloads its jobs from the store, and the workers reconnect and report what they hold.
+   */
+  reset(reason: string): void {
+    for (const w of this.board.all()) w.channel?.close(reason);
+    this.board.clear();
+    this.unplaced.splice(0);
+  }
+
   /** Stop every grace timer (shutdown). */
   stopTimers(): void {
     for (const w of this.board.all()) clearTimeout(w.graceTimer);
