@@ -59,6 +59,9 @@ export interface CompiledServerOptions {
   readonly trustedProxy?: TrustedProxy | undefined;
 }
 
+/** Lease length on a shared store (PostgreSQL): a job is taken over within this after its owner dies. */
+export const SHARED_LEASE_TTL_MS = 10_000;
+
 /** A running server. */
 export interface RunningServer {
   readonly url: string;
@@ -100,6 +103,8 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
       name: o.name,
       baseDir: o.dataDir,
       workerGraceMs: o.workerGraceMs,
+      // On a shared store another server takes a job over once its lease lapses: keep that short.
+      ...(store.capabilities.shared ? { leaseTtlMs: SHARED_LEASE_TTL_MS } : {}),
       log: o.log,
     });
     cleanups.push(() => dispatcher.stop());
