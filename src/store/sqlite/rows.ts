@@ -1,112 +1,27 @@
-// Rows as SQLite returns them, and their conversion to the records the rest of Pogo sees.
-import type {
-  HostCounts,
-  HostRecord,
-  HostState,
-  JobOptions,
-  JobRecord,
-  JobState,
-} from '../../model/index.ts';
-import { PogoError } from '../../model/index.ts';
+// Rows as SQLite returns them (JSON as text, booleans as 0/1), and their conversion to records.
+import type { HostRecord, JobRecord } from '../../model/index.ts';
+import type { HostRowOf, JobRowOf } from '../record-rows.ts';
+import { hostRecordOf, jobNotFound, jobRecordOf } from '../record-rows.ts';
 import type { SqliteConnection } from './connection.ts';
 
-/** The `jobs` columns a JobRecord is built from. */
-export const JOB_COLUMNS =
-  'id, namespace, user_name, command, targets, state, reason, created_at, started_at, ended_at, config_version, options_json, host_count, counts_json, rollback_of';
+export { HOST_COLUMNS, JOB_COLUMNS, hostNotFound, jobNotFound } from '../record-rows.ts';
 
 /** A `jobs` row (JOB_COLUMNS). */
-export interface JobRow {
-  readonly id: string;
-  readonly namespace: string;
-  readonly user_name: string;
-  readonly command: string;
-  readonly targets: string;
-  readonly state: string;
-  readonly reason: string;
-  readonly created_at: number;
-  readonly started_at: number | null;
-  readonly ended_at: number | null;
-  readonly config_version: number | null;
-  readonly options_json: string;
-  readonly host_count: number;
-  readonly counts_json: string;
-  readonly rollback_of: string | null;
-}
+export type JobRow = JobRowOf<string>;
+/** A `hosts` row (HOST_COLUMNS). */
+export type HostRow = HostRowOf<number>;
 
 /** The record a `jobs` row stands for. */
 export function toJobRecord(r: JobRow): JobRecord {
-  return {
-    id: r.id,
-    namespace: r.namespace,
-    user: r.user_name,
-    command: r.command,
-    targets: r.targets,
-    state: r.state as JobState,
-    reason: r.reason,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    configVersion: r.config_version,
-    options: JSON.parse(r.options_json) as JobOptions,
-    hostCount: r.host_count,
-    counts: JSON.parse(r.counts_json) as HostCounts,
-    rollbackOf: r.rollback_of,
-  };
-}
-
-/** The `hosts` columns a HostRecord is built from. */
-export const HOST_COLUMNS =
-  'job_id, idx, host, state, attempt, started_at, ended_at, exit_code, signal, message, error_code, worker, output_bytes, truncated';
-
-/** A `hosts` row (HOST_COLUMNS). */
-export interface HostRow {
-  readonly job_id: string;
-  readonly idx: number;
-  readonly host: string;
-  readonly state: string;
-  readonly attempt: number;
-  readonly started_at: number | null;
-  readonly ended_at: number | null;
-  readonly exit_code: number | null;
-  readonly signal: string | null;
-  readonly message: string;
-  readonly error_code: string | null;
-  readonly worker: string | null;
-  readonly output_bytes: number;
-  readonly truncated: number;
+  return jobRecordOf(r, (text) => JSON.parse(text) as unknown);
 }
 
 /** The record a `hosts` row stands for. */
 export function toHostRecord(r: HostRow): HostRecord {
-  return {
-    jobId: r.job_id,
-    host: r.host,
-    index: r.idx,
-    state: r.state as HostState,
-    attempt: r.attempt,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    exitCode: r.exit_code,
-    signal: r.signal,
-    message: r.message,
-    errorCode: r.error_code,
-    worker: r.worker,
-    outputBytes: r.output_bytes,
-    truncated: r.truncated !== 0,
-  };
+  return hostRecordOf(r, (n) => n !== 0);
 }
 
 /** STORE_NOT_FOUND unless job `id` exists. */
 export function assertJobExists(c: SqliteConnection, id: string): void {
   if (c.prepare('SELECT 1 FROM jobs WHERE id = ?').get(id) === undefined) throw jobNotFound(id);
-}
-
-/** The error for an unknown job id. */
-export function jobNotFound(id: string): PogoError {
-  return new PogoError('STORE_NOT_FOUND', `no job ${id}`, { hint: 'list jobs with `pogo jobs`' });
-}
-
-/** The error for a host that is not part of a job. */
-export function hostNotFound(jobId: string, host: string): PogoError {
-  return new PogoError('STORE_NOT_FOUND', `job ${jobId} has no host ${host}`);
 }
