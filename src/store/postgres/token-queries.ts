@@ -5,28 +5,8 @@ import type { NewToken, TokenMatch } from '../types.ts';
 import type { Sql } from './pg-connection.ts';
 import { isDuplicateKey } from './pg-errors.ts';
 import { toUserRecord } from './user-rows.ts';
-
-interface TokenRow {
-  readonly id: string;
-  readonly label: string;
-  readonly created_at: number;
-  readonly expires_at: number | null;
-  readonly revoked_at: number | null;
-  readonly last_used_at: number | null;
-}
-
-const TOKEN_COLUMNS = 'id, label, created_at, expires_at, revoked_at, last_used_at';
-
-function toTokenInfo(r: TokenRow): TokenInfo {
-  return {
-    id: r.id,
-    label: r.label,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    revokedAt: r.revoked_at,
-    lastUsedAt: r.last_used_at,
-  };
-}
+import type { TokenRow } from '../account-rows.ts';
+import { TOKEN_COLUMNS, toTokenInfo } from '../account-rows.ts';
 
 /** The tokens of `user`, oldest first. */
 export async function tokensOf(s: Sql, user: string): Promise<TokenInfo[]> {

@@ -1,14 +1,10 @@
 // Reading a user row with its grants (shared by the user and token queries).
 import type { Role, RoleGrant } from '../../model/index.ts';
+import type { UserRow } from '../account-rows.ts';
 import type { UserRecord } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
 
-/** A row of `users`. */
-export interface UserRow {
-  readonly name: string;
-  readonly created_at: number;
-  readonly disabled_at: number | null;
-}
+export type { UserRow } from '../account-rows.ts';
 
 /** The grants of `user`, `*` first, then by namespace. */
 function grantsOf(c: SqliteConnection, user: string): RoleGrant[] {
