@@ -1,6 +1,7 @@
 // The `jobs` and `hosts` rows both backends read, and their records; each dialect says how it decodes JSON and booleans.
 import type { HostCounts, HostRecord, HostState, JobOptions, JobRecord, JobState } from '../model/index.ts';
-import { PogoError } from '../model/index.ts';
+import { PogoError, emptyCounts } from '../model/index.ts';
+import type { NewJob } from './types.ts';
 
 /** The `jobs` columns a JobRecord is built from. */
 export const JOB_COLUMNS =
@@ -43,6 +44,29 @@ export function jobRecordOf<J>(r: JobRowOf<J>, json: (v: J) => unknown): JobReco
     hostCount: r.host_count,
     counts: json(r.counts_json) as HostCounts,
     rollbackOf: r.rollback_of,
+  };
+}
+
+/** A job as `createJob` stores it: pending, every host waiting. */
+export function newJobRecord(job: NewJob): JobRecord {
+  const counts = emptyCounts();
+  counts.waiting = job.hosts.length;
+  return {
+    id: job.id,
+    namespace: job.namespace,
+    user: job.user,
+    command: job.command,
+    targets: job.targets,
+    state: 'pending',
+    reason: '',
+    createdAt: job.createdAt,
+    startedAt: null,
+    endedAt: null,
+    configVersion: job.configVersion,
+    options: job.options,
+    hostCount: job.hosts.length,
+    counts,
+    rollbackOf: job.rollbackOf,
   };
 }
 

@@ -1,6 +1,7 @@
 // Jobs: create one with all its hosts, read one back, the active ones, counts by state.
 import type { JobRecord, JobState } from '../../model/index.ts';
-import { JOB_STATES, emptyCounts } from '../../model/index.ts';
+import { JOB_STATES } from '../../model/index.ts';
+import { newJobRecord } from '../record-rows.ts';
 import type { NewJob } from '../types.ts';
 import { cleanJson } from './nul-text.ts';
 import type { Sql } from './pg-connection.ts';
@@ -17,8 +18,8 @@ const INSERT_HOSTS = `INSERT INTO hosts (job_id, idx, host)
 
 /** Insert the job and its hosts (all `waiting`, in plan order); call inside a write transaction. */
 export async function createJob(s: Sql, job: NewJob): Promise<JobRecord> {
-  const counts = emptyCounts();
-  counts.waiting = job.hosts.length;
+  const record = newJobRecord(job);
+  const counts = record.counts;
   await s.run(INSERT_JOB, [
     job.id,
     job.namespace,
@@ -33,23 +34,7 @@ export async function createJob(s: Sql, job: NewJob): Promise<JobRecord> {
     job.rollbackOf,
   ]);
   if (job.hosts.length > 0) await s.run(INSERT_HOSTS, [job.id, job.hosts]);
-  return {
-    id: job.id,
-    namespace: job.namespace,
-    user: job.user,
-    command: job.command,
-    targets: job.targets,
-    state: 'pending',
-    reason: '',
-    createdAt: job.createdAt,
-    startedAt: null,
-    endedAt: null,
-    configVersion: job.configVersion,
-    options: job.options,
-    hostCount: job.hosts.length,
-    counts,
-    rollbackOf: job.rollbackOf,
-  };
+  return record;
 }
 
 /** The job with id `id`; STORE_NOT_FOUND when there is none. */

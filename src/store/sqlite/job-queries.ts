@@ -1,6 +1,7 @@
 // Jobs: create one with all its hosts, read one back, the active ones, counts by state.
 import type { JobRecord, JobState } from '../../model/index.ts';
-import { JOB_STATES, emptyCounts } from '../../model/index.ts';
+import { JOB_STATES } from '../../model/index.ts';
+import { newJobRecord } from '../record-rows.ts';
 import type { NewJob } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
 import type { JobRow } from './rows.ts';
@@ -19,8 +20,8 @@ function insertHostsSql(rows: number): string {
 
 /** Insert the job and its hosts (all `waiting`, in plan order); call inside a write transaction. */
 export function createJob(c: SqliteConnection, job: NewJob): JobRecord {
-  const counts = emptyCounts();
-  counts.waiting = job.hosts.length;
+  const record = newJobRecord(job);
+  const counts = record.counts;
   c.prepare(INSERT_JOB).run(
     job.id,
     job.namespace,
@@ -52,23 +53,7 @@ export function createJob(c: SqliteConnection, job: NewJob): JobRecord {
     for (let k = i; k < hosts.length; k++) tail.push(job.id, k, hosts[k]);
     c.prepare(insertHostsSql(rest)).run(...tail);
   }
-  return {
-    id: job.id,
-    namespace: job.namespace,
-    user: job.user,
-    command: job.command,
-    targets: job.targets,
-    state: 'pending',
-    reason: '',
-    createdAt: job.createdAt,
-    startedAt: null,
-    endedAt: null,
-    configVersion: job.configVersion,
-    options: job.options,
-    hostCount: hosts.length,
-    counts,
-    rollbackOf: job.rollbackOf,
-  };
+  return record;
 }
 
 /** The job with id `id`; STORE_NOT_FOUND when there is none. */
