@@ -35,8 +35,10 @@ export class ServerService implements PogoService {
     private readonly store: Store,
     private readonly dispatcher: Dispatcher,
     private readonly now: () => number = Date.now,
+    /** The API's accounts, when it has them (one last-use throttle); else its own on the same store. */
+    accounts?: Accounts,
   ) {
-    this.accounts = new Accounts(store, { now });
+    this.accounts = accounts ?? new Accounts(store, { now });
   }
 
   private readonly accounts: Accounts;
@@ -374,14 +376,7 @@ export class ServerService implements PogoService {
   }
 
   private audit(actor: Actor, action: string, subject: string, detail: string): Promise<void> {
-    return this.store.appendAudit({
-      t: this.now(),
-      user: actor.user,
-      action,
-      subject,
-      detail,
-      remote: actor.remote,
-    });
+    return this.accounts.audit(actor, action, subject, detail);
   }
 }
 

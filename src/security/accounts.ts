@@ -178,7 +178,8 @@ export class Accounts {
     await this.store.touchToken(id, now).catch(() => undefined);
   }
 
-  private audit(
+  /** Append an audit entry: who (and from where), what, about what, the detail. */
+  audit(
     actor: Pick<Actor, 'user' | 'remote'>,
     action: string,
     subject: string,

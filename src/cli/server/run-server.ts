@@ -114,10 +114,11 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
       retention.start();
       cleanups.push(() => retention.stop());
     }
-    const service = new ServerService(store, dispatcher);
+    const accounts = new Accounts(store);
+    const service = new ServerService(store, dispatcher, Date.now, accounts);
     const app = await buildApi({
       service,
-      accounts: new Accounts(store),
+      accounts,
       logger: o.apiLogger,
       version: o.version,
       ...(o.apiTls && { https: o.apiTls }),
