@@ -21,6 +21,7 @@ import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
 import { ConfigCache } from './config-cache.ts';
 import { EnvelopeKeeper } from './envelope-keeper.ts';
 import { EventHub } from './event-hub.ts';
+import { StoreRecovery } from './store-recovery.ts';
 import { WorkerCertificates } from './worker-certificates.ts';
 import type { HostDetail } from './job-driver.ts';
 import type { JobDriver } from './job-driver.ts';
@@ -86,11 +87,7 @@ export class Dispatcher implements WorkerChannelHandler {
   /** A store write failed: memory and store may differ, so nothing more is decided until a restart. */
   private broken: unknown;
   private rr = 0;
-  private recoveryTimer: NodeJS.Timeout | undefined;
-  /** Recoveries since the store last took a write (for the backoff). */
-  private recoveries = 0;
-  /** Between checks whether the store answers again after a failed write. */
-  private readonly recoveryDelayMs: number;
+  private readonly recovery: StoreRecovery;
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -98,7 +95,11 @@ export class Dispatcher implements WorkerChannelHandler {
     this.now = options.now ?? Date.now;
     this.graceMs = options.workerGraceMs ?? 60_000;
     this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
-    this.recoveryDelayMs = options.recoveryDelayMs ?? 1_000;
+    this.recovery = new StoreRecovery({
+      delayMs: options.recoveryDelayMs,
+      ping: () => this.store.countJobsByState(),
+      reload: () => this.reload(),
+    });
     this.hub = new EventHub(options.store);
     this.configs = new ConfigCache({ store: options.store, baseDir: options.baseDir });
     this.writer = new ProgressWriter({
@@ -140,13 +141,7 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Take up every pending or running job in the store (after a restart: reconcile with workers). */
   async start(): Promise<void> {
-    for (const record of await this.store.activeJobs()) {
-      try {
-        await this.adopt(record);
-      } catch (e: unknown) {
-        this.log.error({ err: e, job: record.id }, 'cannot take up job');
-      }
-    }
+    await this.adoptActive();
     this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(1000, this.leaseTtlMs / 3));
     this.ready = true;
     this.schedulePump();
@@ -157,7 +152,7 @@ export class Dispatcher implements WorkerChannelHandler {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.leaseTimer);
-    clearTimeout(this.recoveryTimer);
+    this.recovery.stop();
     for (const t of this.deadlines.values()) clearTimeout(t);
     this.delivery.stopTimers();
     await this.writer.flush().catch((e: unknown) => this.log.error({ err: e }, 'last write failed'));
@@ -527,25 +522,12 @@ export class Dispatcher implements WorkerChannelHandler {
     this.log.error({ err }, 'store write failed: the dispatcher stops deciding until the store answers');
     this.broken = err;
     this.writer.suspend(err instanceof Error ? err : new Error('store write failed'));
-    this.scheduleRecovery();
-  }
-
-  /** Check again later; the delay doubles (up to 30 s) while recoveries keep failing (a store that reads but cannot write). */
-  private scheduleRecovery(): void {
-    if (this.stopped) return;
-    const delay = Math.min(30_000, this.recoveryDelayMs * 2 ** Math.min(this.recoveries, 10));
-    this.recoveryTimer = setTimeout(() => void this.recover(), delay);
+    this.recovery.begin();
   }
 
   /** The store answers again: drop every in-memory job and take them all up again from the store. */
-  private async recover(): Promise<void> {
-    this.recoveryTimer = undefined;
-    if (this.stopped || this.broken === undefined) return;
-    try {
-      await this.store.countJobsByState();
-    } catch {
-      return this.scheduleRecovery();
-    }
+  private async reload(): Promise<boolean> {
+    if (this.stopped || this.broken === undefined) return true;
     for (const t of this.deadlines.values()) clearTimeout(t);
     this.deadlines.clear();
     this.drivers.clear();
@@ -554,24 +536,32 @@ export class Dispatcher implements WorkerChannelHandler {
     this.loader.resetLedgers();
     this.writer.resume();
     this.broken = undefined;
-    let taken = 0;
+    let taken: number;
     try {
-      for (const record of await this.store.activeJobs()) {
-        if (
-          await this.adopt(record).catch((e: unknown) =>
-            this.log.error({ err: e, job: record.id }, 'cannot take up job'),
-          )
-        )
-          taken++;
-      }
+      taken = await this.adoptActive();
     } catch (e: unknown) {
-      return this.onStoreFailure(e);
+      this.onStoreFailure(e);
+      return false;
     }
     this.log.info({ jobs: taken }, `store is back: ${taken} job(s) taken up again`);
-    this.recoveries++;
-    this.writer.afterCommit((err) => {
-      if (err === undefined) this.recoveries = 0; // the reload's writes landed: the store really is back
-    });
     this.schedulePump();
+    // Stored only if the reload's own writes land: else the next failure backs off further.
+    return this.writer.flush().then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Take up every active job of the store; returns how many (a job that cannot be taken up is logged). */
+  private async adoptActive(): Promise<number> {
+    let taken = 0;
+    for (const record of await this.store.activeJobs()) {
+      try {
+        if (await this.adopt(record)) taken++;
+      } catch (e: unknown) {
+        this.log.error({ err: e, job: record.id }, 'cannot take up job');
+      }
+    }
+    return taken;
   }
 }
