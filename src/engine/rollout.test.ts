@@ -154,9 +154,9 @@ describe('rollout: operator actions', () => {
     r.resume(4, 'alice');
     expect(r.next(4)).toEqual(['c']); // a's failure still holds one of the two slots
     r.retry(['a'], 5, 'alice');
-    expect(r.next(5)).toEqual(['d']); // the freed slot goes to the host parked first
+    expect(r.next(5)).toEqual(['a']); // the freed slot goes to the host first in plan order
     r.finish('c', 'succeeded', 6);
-    expect(r.next(6)).toEqual(['a']);
+    expect(r.next(6)).toEqual(['d']);
     r.finish('a', 'failed', 7);
     expect(r.hostState('a')).toBe('failed');
     r.skip(['a'], 8, 'alice');

@@ -12,7 +12,8 @@ import {
   unwatch,
   watch,
 } from './ledger.ts';
-import { ParkQueue } from './park-queue.ts';
+import { IndexHeap } from './index-heap.ts';
+import { MinHeap } from './min-heap.ts';
 import type { Plan } from './plan.ts';
 import { JOB_GROUP_ID } from './plan.ts';
 import { SlotTracker } from './slot-tracker.ts';
@@ -41,6 +42,12 @@ import type { HostCounts } from './rollout-support.ts';
 
 export type { HostCounts } from './rollout-support.ts';
 
+/** One source of hosts to try in `next`: the candidates (`e` undefined) or the hosts parked on `e`. */
+interface Source {
+  readonly h: number;
+  readonly e: LedgerEntry | undefined;
+}
+
 /**
  * One job's rollout. Pure: time is passed in, no I/O. Call `next(now)` after any change to learn which
  * hosts to start; work per call is proportional to the hosts and groups that changed, not to the job.
@@ -55,8 +62,8 @@ export class Rollout {
   private readonly state: HostState[];
   private readonly entries: LedgerEntry[][];
   private readonly slots: SlotTracker;
-  private readonly candidates = new ParkQueue();
-  private readonly parked = new Map<LedgerEntry, ParkQueue>();
+  private readonly candidates = new IndexHeap();
+  private readonly parked = new Map<LedgerEntry, IndexHeap>();
   private readonly dirty = new Set<LedgerEntry>();
   private readonly labels = new Map<LedgerEntry, string>();
   private readonly index = new Map<string, number>();
@@ -147,17 +154,32 @@ export class Rollout {
   next(now: number, max = Infinity): string[] {
     if (this.jobState !== 'running' || this.haltReason !== undefined || max <= 0) return [];
     const started: string[] = [];
-    for (const e of [...this.dirty]) {
-      if (started.length >= max) break;
-      const q = this.parked.get(e);
-      while (q && q.size > 0 && hasRoom(e) && started.length < max)
-        this.tryStart(q.shift() as number, now, started);
-      const more = q !== undefined && q.size > 0;
-      if (!more) this.unpark(e);
-      if (!more || !hasRoom(e) || started.length < max) this.dirty.delete(e);
+    // Greedy in plan order over the candidates and the hosts parked on groups that gained room: the
+    // sources are merged through a heap keyed by each one's first host (stale keys are skipped).
+    const sources = new MinHeap<Source>();
+    const offer = (e: LedgerEntry | undefined): void => {
+      const h = (e === undefined ? this.candidates : this.parked.get(e))?.peek();
+      if (h !== undefined) sources.push(h, { h, e });
+    };
+    offer(undefined);
+    for (const e of this.dirty) offer(e);
+    while (started.length < max) {
+      const s = sources.pop();
+      if (s === undefined) break;
+      const q = s.e === undefined ? this.candidates : this.parked.get(s.e);
+      if (q === undefined || q.peek() !== s.h) continue;
+      if (s.e !== undefined && !hasRoom(s.e)) {
+        this.dirty.delete(s.e); // its hosts stay parked until it frees again
+        continue;
+      }
+      q.pop();
+      const parkedOn = this.tryStart(s.h, now, started);
+      if (s.e !== undefined && q.size === 0) {
+        this.unpark(s.e);
+        this.dirty.delete(s.e);
+      } else offer(s.e);
+      if (parkedOn !== undefined && parkedOn !== s.e && this.dirty.has(parkedOn)) offer(parkedOn);
     }
-    while (this.candidates.size > 0 && started.length < max)
-      this.tryStart(this.candidates.shift() as number, now, started);
     if (started.length === 0 && this.counts.running === 0) this.settle(now);
     return started;
   }
@@ -308,13 +330,14 @@ export class Rollout {
     this.events.push({ type, t: now, host: this.plan.hosts[h] as string, ...(by ? { by } : {}) });
   }
 
-  private tryStart(h: number, now: number, started: string[]): void {
-    if (this.state[h] !== 'waiting') return;
+  /** Start host `h` if it waits and every group has room; otherwise park it on the first full group (returned). */
+  private tryStart(h: number, now: number, started: string[]): LedgerEntry | undefined {
+    if (this.state[h] !== 'waiting') return undefined;
     const entries = this.entries[h] as LedgerEntry[];
     for (const e of entries) {
       if (!hasRoom(e)) {
         this.park(e, h);
-        return;
+        return e;
       }
     }
     acquireAll(entries);
@@ -322,12 +345,13 @@ export class Rollout {
     const host = this.plan.hosts[h] as string;
     this.events.push({ type: 'host:started', t: now, host });
     started.push(host);
+    return undefined;
   }
 
   private park(e: LedgerEntry, h: number): void {
     let q = this.parked.get(e);
     if (!q) {
-      q = new ParkQueue();
+      q = new IndexHeap();
       this.parked.set(e, q);
     }
     if (q.size === 0) watch(e, this.watcher);
@@ -376,7 +400,9 @@ export class Rollout {
     }
     if (this.jobState !== 'running' || this.candidates.size > 0) return;
     // Stuck: nothing can start and nothing that runs anywhere in the namespace could free a blocking group.
-    const blocking = [...this.parked.keys()].filter((e) => (this.parked.get(e)?.size ?? 0) > 0);
+    const blocking = [...this.parked.keys()]
+      .filter((e) => (this.parked.get(e)?.size ?? 0) > 0)
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (blocking.some((e) => e.running > 0)) return;
     const names = blocking.slice(0, 5).map((e) => `${this.label(e)} (${e.held}/${e.limit} held)`);
     const more = blocking.length > 5 ? ` and ${blocking.length - 5} more` : '';
