@@ -19,6 +19,8 @@ import { createLocalTransport } from '../src/transport/index.ts';
 import { WorkerAgent } from '../src/worker/index.ts';
 import { instantTransport } from './instant-transport.ts';
 import { loadStatus } from './status-load.ts';
+import type { ClusterResult } from './cluster-run.ts';
+import { clusterThroughput } from './cluster-run.ts';
 
 const HOSTS = Number(process.env.HOSTS ?? 100_000);
 const LOCAL_HOSTS = Number(process.env.LOCAL_HOSTS ?? 5_000);
@@ -28,6 +30,8 @@ const CLIENTS = Number(process.env.CLIENTS ?? 16);
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET_HOSTS_PER_S = 5_000;
 const TARGET_P99_MS = 100;
+const CLUSTER_HOSTS = Number(process.env.CLUSTER_HOSTS ?? 100_000);
+const TARGET_CLUSTER_HOSTS_PER_S = 3_000;
 const POGO = fileURLToPath(new URL('../bin/pogo.js', import.meta.url));
 const ADMIN: Actor = { user: 'bench', role: 'admin', remote: 'bench' };
 
@@ -243,7 +247,9 @@ async function main(): Promise<void> {
           ? await throughput('instant', HOSTS, 'postgres')
           : mode === 'local'
             ? await throughput('local', LOCAL_HOSTS)
-            : await latency();
+            : mode === 'cluster-pg'
+              ? await clusterThroughput(PG_URL, CLUSTER_HOSTS)
+              : await latency();
     process.stdout.write(JSON.stringify(out) + '\n');
     return;
   }
@@ -266,6 +272,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\ntarget ≥ ${fmt(TARGET_HOSTS_PER_S)} hosts/s with instant commands: ${fmt(instant.hostsPerS)} hosts/s (${fmt(instant.hostsPerS / TARGET_HOSTS_PER_S, 2)}× the target) ${instant.hostsPerS >= TARGET_HOSTS_PER_S ? 'MET' : 'NOT MET'}\n`,
   );
+  if (PG_URL !== 'off') printCluster(child('cluster-pg') as ClusterResult);
   const lat = child('latency') as Record<string, number | string>;
   process.stdout.write(
     `\nJob-status API latency: \`pogo server\` (SQLite) + 2 \`pogo worker\` (local transport, \`true\`), ${lat.jobs} concurrent jobs × ${lat.jobHosts} hosts, ${lat.clients} keep-alive clients on loopback, GET /v1/jobs/:id\n\n`,
@@ -279,6 +286,21 @@ async function main(): Promise<void> {
   const p99 = Number(lat.p99);
   process.stdout.write(
     `\ntarget p99 < ${TARGET_P99_MS} ms: ${fmt(p99, 1)} ms ${p99 < TARGET_P99_MS ? 'MET' : 'NOT MET'}\n`,
+  );
+}
+
+function printCluster(c: ClusterResult): void {
+  process.stdout.write(
+    `\nSeveral servers on one PostgreSQL: ${c.servers} server processes, ${c.workers} workers (in-process, instant commands), ${c.jobs} jobs in ${c.jobs} namespaces\n\n`,
+  );
+  process.stdout.write(
+    '| hosts | run | hosts/s | finish → next start p50 | p99 | CPU ms/host (all servers) | peak RSS (one server) | hosts started per server | jobs |\n|---:|---:|---:|---:|---:|---:|---:|---|---|\n',
+  );
+  process.stdout.write(
+    `| ${fmt(c.hosts)} | ${fmt(c.runMs / 1000, 1)} s | ${fmt(c.hostsPerS)} | ${fmt(c.p50DelayMs, 1)} ms | ${fmt(c.p99DelayMs, 1)} ms | ${fmt(c.cpuMsPerHost, 3)} | ${fmt(c.peakRssMb)} MB | ${c.startsPerServer} | ${c.states} |\n`,
+  );
+  process.stdout.write(
+    `\ntarget ≥ ${fmt(TARGET_CLUSTER_HOSTS_PER_S)} hosts/s: ${fmt(c.hostsPerS)} ${c.hostsPerS >= TARGET_CLUSTER_HOSTS_PER_S ? 'MET' : 'NOT MET'}; target p99 finish → next start < ${TARGET_P99_MS} ms: ${fmt(c.p99DelayMs, 1)} ms ${c.p99DelayMs < TARGET_P99_MS ? 'MET' : 'NOT MET'}\n`,
   );
 }
 

@@ -20,6 +20,8 @@ import { zodValidatorCompiler } from './validation.ts';
 /** Options of {@link buildApi}. */
 export interface BuildApiOptions {
   readonly service: PogoService;
+  /** Only /healthz, /readyz, /metrics and the worker lists (a server with `--roles dispatcher`). */
+  readonly systemOnly?: boolean;
   /** Users, grants and tokens of the store: token checks, trusted-proxy users and the /v1/users routes. */
   readonly accounts?: Accounts;
   /** SSO behind a reverse proxy (off by default). */
@@ -71,6 +73,10 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
   addBodyParsers(app);
   await registerOpenApi(app, options.version ?? API_DEFAULTS.version);
   installAuth(app, { service, accounts: options.accounts, trustedProxy: options.trustedProxy });
+  if (options.systemOnly === true) {
+    registerSystemRoutes(app, service, options.accounts);
+    return app;
+  }
   registerJobRoutes(app, service);
   registerHostRoutes(app, service);
   registerEventRoutes(app, service, {

@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = {
   ENGINE_BAD_TRANSITION: 409,
   STORE_CONFLICT: 409,
   LEASE_LOST: 409,
+  JOB_OWNER_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
 };
 

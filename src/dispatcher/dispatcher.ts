@@ -7,8 +7,8 @@ import type {
   WorkerCertificate,
   WorkerInfo,
 } from '../model/index.ts';
-import { PogoError, isTerminalJobState } from '../model/index.ts';
-import type { Store } from '../store/index.ts';
+import { PogoError, isPogoError, isTerminalJobState } from '../model/index.ts';
+import type { JobAction, Store } from '../store/index.ts';
 import type {
   HelloMessage,
   OutputMessage,
@@ -18,7 +18,9 @@ import type {
   WelcomeMessage,
 } from '../worker/index.ts';
 import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
+import { Cluster } from './cluster.ts';
 import { ConfigCache } from './config-cache.ts';
+import { applyAction } from './job-actions.ts';
 import { EnvelopeKeeper } from './envelope-keeper.ts';
 import { EventHub } from './event-hub.ts';
 import { StoreRecovery } from './store-recovery.ts';
@@ -48,6 +50,10 @@ export interface DispatcherOptions {
   readonly recoveryDelayMs?: number;
   /** Group-commit delay of store writes (default 5 ms). */
   readonly commitDelayMs?: number;
+  /** Whether this server drives jobs (default true); false: an API-only server (`--roles api`). */
+  readonly deciding?: boolean;
+  /** How long an action waits for the server that drives the job (default 15 s). */
+  readonly requestTimeoutMs?: number;
   readonly log?: Logger;
   readonly now?: () => number;
 }
@@ -88,6 +94,11 @@ export class Dispatcher implements WorkerChannelHandler {
   private broken: unknown;
   private rr = 0;
   private readonly recovery: StoreRecovery;
+  /** Several servers on one store: namespace ownership, takeover, requests to other owners. */
+  readonly cluster: Cluster;
+  private readonly deciding: boolean;
+  /** Jobs an action is being carried out on: their lease is kept until the request is answered. */
+  private readonly pins = new Map<string, number>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -119,6 +130,35 @@ export class Dispatcher implements WorkerChannelHandler {
       },
       { writer: this.writer, now: this.now, graceMs: this.graceMs, log: this.log, metrics: this.metrics },
     );
+    this.deciding = options.deciding ?? true;
+    this.cluster = new Cluster(
+      {
+        store: options.store,
+        name: options.name,
+        deciding: this.deciding,
+        leaseTtlMs: this.leaseTtlMs,
+        ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+        log: this.log,
+        now: this.now,
+      },
+      {
+        drivenJobs: () => [...this.drivers.keys()],
+        isDriven: (id) => this.drivers.has(id),
+        takeUp: async (id) => (await this.takeUp(id)) !== undefined,
+        actLocal: (id, action, by) => this.actLocal(id, action, by),
+        serveRequests: (id) => this.serveRequests(id),
+        hold: (id) => {
+          this.pin(id);
+          return () => this.unpin(id);
+        },
+        dropNamespace: (ns) => this.dropNamespace(ns),
+        drivenNamespaces: () => new Set([...this.drivers.values()].map((d) => d.namespace)),
+        eventsStored: (id) => this.hub.refresh(id),
+        refreshRemoteEvents: () => {
+          for (const id of this.hub.subscribedJobs()) if (!this.drivers.has(id)) this.hub.refresh(id);
+        },
+      },
+    );
     this.loader = new JobLoader({
       store: options.store,
       configs: this.configs,
@@ -141,9 +181,10 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Take up every pending or running job in the store (after a restart: reconcile with workers). */
   async start(): Promise<void> {
-    await this.adoptActive();
+    if (this.deciding) await this.adoptActive();
     this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(1000, this.leaseTtlMs / 3));
     this.ready = true;
+    this.cluster.start();
     this.schedulePump();
   }
 
@@ -156,6 +197,8 @@ export class Dispatcher implements WorkerChannelHandler {
     for (const t of this.deadlines.values()) clearTimeout(t);
     this.delivery.stopTimers();
     await this.writer.flush().catch((e: unknown) => this.log.error({ err: e }, 'last write failed'));
+    // Namespaces first: a server told its jobs' leases are free then finds their namespaces free too.
+    await this.cluster.stop();
     for (const d of this.drivers.values()) {
       await this.store.releaseLease(d.id, this.options.name, d.epoch).catch(() => undefined);
     }
@@ -164,7 +207,26 @@ export class Dispatcher implements WorkerChannelHandler {
   // ---- jobs ----------------------------------------------------------------------------------------
 
   /** Start driving a job just created in the store (with its envelope, for a sealed job). */
-  async launch(record: JobRecord, plan: Plan, envelope?: SealedEnvelope): Promise<void> {
+  launch(record: JobRecord, plan: Plan, envelope?: SealedEnvelope): Promise<void> {
+    // Registered before the first await: a takeover scan that hears of the new job waits for this instead
+    // of building a second driver (two rollouts would both write event 1).
+    const p = this.launchNow(record, plan, envelope);
+    const gate = p.then(() => this.drivers.get(record.id));
+    this.adopting.set(record.id, gate);
+    void gate
+      .finally(() => {
+        if (this.adopting.get(record.id) === gate) this.adopting.delete(record.id);
+      })
+      .catch(() => undefined);
+    return p;
+  }
+
+  private async launchNow(record: JobRecord, plan: Plan, envelope?: SealedEnvelope): Promise<void> {
+    if (!(await this.cluster.ensure(record.namespace))) {
+      // Another server drives the namespace (or this one only serves the API): it takes the job up.
+      this.log.info({ job: record.id, namespace: record.namespace }, 'job left to the namespace’s owner');
+      return;
+    }
     const lease = await this.store.acquireLease(record.id, this.options.name, this.leaseTtlMs, this.now());
     if (!lease) throw new PogoError('LEASE_LOST', `job ${record.id} is driven by another dispatcher`);
     if (envelope) this.envelopes.set(record.id, envelope);
@@ -192,6 +254,54 @@ export class Dispatcher implements WorkerChannelHandler {
     return this.drivers.get(jobId);
   }
 
+  /**
+   * Carry out an operator's action: here when this server drives the job or can take it up, else through
+   * the store by the server that drives it (waiting for its answer).
+   */
+  async act(jobId: string, action: JobAction, by: string): Promise<void> {
+    if (this.drivers.has(jobId) || (this.deciding && (await this.takeUp(jobId)))) {
+      return this.actLocal(jobId, action, by);
+    }
+    return this.cluster.forward(jobId, action, by);
+  }
+
+  /** A request was queued for a job no one drives: take it up (when free) and answer it here. */
+  private async serveRequests(jobId: string): Promise<void> {
+    this.pin(jobId);
+    try {
+      if (await this.takeUp(jobId)) await this.cluster.processRequests([jobId]);
+    } finally {
+      this.unpin(jobId);
+    }
+  }
+
+  private pin(jobId: string): void {
+    this.pins.set(jobId, (this.pins.get(jobId) ?? 0) + 1);
+  }
+
+  private unpin(jobId: string): void {
+    const n = (this.pins.get(jobId) ?? 1) - 1;
+    if (n > 0) return void this.pins.set(jobId, n);
+    this.pins.delete(jobId);
+    const d = this.drivers.get(jobId);
+    if (d) this.unloadIfDone(d);
+  }
+
+  private async actLocal(jobId: string, action: JobAction, by: string): Promise<void> {
+    const ctx = {
+      cancelRunning: (d: JobDriver) => {
+        for (const ref of this.delivery.board.tasksOfJob(d.id)) this.delivery.cancel(ref, 'killed');
+      },
+      holdsEnvelope: (id: string) => this.envelopes.has(id),
+    };
+    this.pin(jobId);
+    try {
+      await this.operate(jobId, (d, now) => applyAction(d, action, by, now, ctx));
+    } finally {
+      this.unpin(jobId);
+    }
+  }
+
   /** Run an operator action on a job's rollout, write it, and let hosts start. */
   async operate(jobId: string, action: (d: JobDriver, now: number) => void): Promise<JobDriver> {
     const d = await this.driverFor(jobId);
@@ -200,25 +310,6 @@ export class Dispatcher implements WorkerChannelHandler {
     this.schedulePump();
     await this.writer.flush();
     return d;
-  }
-
-  /** Halt a job; with `kill`, running tasks are cancelled too. */
-  async halt(jobId: string, by: string, kill: boolean): Promise<JobDriver> {
-    return this.operate(jobId, (d, now) => {
-      const state = d.rollout.jobStateNow;
-      if (isTerminalJobState(state) || (d.rollout.draining && !kill)) {
-        throw new PogoError(
-          'JOB_BAD_STATE',
-          `job ${d.id} is ${d.rollout.draining ? 'already halting' : state}`,
-          {
-            hint: state === 'halted' ? 'resume it with pogo resume' : 'there is nothing to halt',
-          },
-        );
-      }
-      d.note({ type: 'job:halt-requested', t: now, by, kill });
-      d.rollout.halt(now, `halted by ${by}`);
-      if (kill) for (const ref of this.delivery.board.tasksOfJob(d.id)) this.delivery.cancel(ref, 'killed');
-    });
   }
 
   /**
@@ -332,7 +423,8 @@ export class Dispatcher implements WorkerChannelHandler {
     };
     const ref = this.delivery.board.task(m);
     const d = this.drivers.get(m.job);
-    if (!ref || !d || d.rollout.hostState(m.host) !== 'running' || d.attemptOf(m.host) !== m.attempt) {
+    if (!d) return void this.resultOfOtherJob(m, ack);
+    if (!ref || d.rollout.hostState(m.host) !== 'running' || d.attemptOf(m.host) !== m.attempt) {
       // Already recorded (a resend after a reconnect), or the host was given up as lost: just confirm.
       return void this.writer.afterCommit(ack);
     }
@@ -351,6 +443,27 @@ export class Dispatcher implements WorkerChannelHandler {
     this.writer.afterCommit(ack);
   }
 
+  /**
+   * A result of a job not driven here: confirmed when the store already has the host's outcome (a resend),
+   * else kept by the worker (no ack), since the job's owner still waits for it.
+   */
+  private resultOfOtherJob(m: ResultMessage, ack: (err?: unknown) => void): void {
+    this.store.getHost(m.job, m.host).then(
+      (h) => {
+        if (h.state === 'running' && h.attempt === m.attempt) {
+          this.log.warn(
+            { job: m.job, host: m.host, attempt: m.attempt },
+            'result of a job another server drives: the worker keeps it for that server',
+          );
+        } else this.writer.afterCommit(ack);
+      },
+      (e: unknown) => {
+        if (isPogoError(e, 'STORE_NOT_FOUND')) this.writer.afterCommit(ack);
+        else this.log.warn({ err: e, job: m.job }, 'cannot check a result of another job; not confirmed');
+      },
+    );
+  }
+
   onRefuse(channel: WorkerChannel, m: RefuseMessage): void {
     this.delivery.refuse(channel, m);
   }
@@ -364,12 +477,27 @@ export class Dispatcher implements WorkerChannelHandler {
   // ---- internals -----------------------------------------------------------------------------------
 
   /** Rebuild a stored job's driver and take over its running hosts (recovery, or an operation on a finished job). */
-  private async adopt(record: JobRecord): Promise<JobDriver | undefined> {
+  private adopt(record: JobRecord): Promise<JobDriver | undefined> {
+    // One at a time per job: a second rollout on the ledger would take the running hosts' slots twice.
+    const busy = this.adopting.get(record.id);
+    if (busy) return busy;
+    const p = this.adoptNow(record).finally(() => this.adopting.delete(record.id));
+    this.adopting.set(record.id, p);
+    return p;
+  }
+
+  private readonly adopting = new Map<string, Promise<JobDriver | undefined>>();
+
+  private async adoptNow(record: JobRecord): Promise<JobDriver | undefined> {
+    const driven = this.drivers.get(record.id);
+    if (driven) return driven;
+    if (!(await this.cluster.ensure(record.namespace))) return undefined;
     const now = this.now();
     const loaded = await this.loader.load(record, now);
     if (!loaded) return undefined;
     const { driver: d, hosts, epoch } = loaded;
     this.drivers.set(record.id, d);
+    if (record.state === 'pending') d.note({ type: 'job:submitted', t: record.createdAt, by: record.user });
     for (const h of hosts) {
       if (h.state !== 'running') continue;
       const key: TaskKey = { job: record.id, host: h.host, attempt: h.attempt };
@@ -409,9 +537,46 @@ export class Dispatcher implements WorkerChannelHandler {
     this.writer.afterCommit((err) => {
       if (err !== undefined) return this.onStoreFailure(err);
       if (events.length > 0) this.hub.publish(d.id, events);
-      if (isTerminalJobState(d.rollout.jobStateNow) && this.delivery.board.tasksOfJob(d.id).length === 0)
-        this.unload(d);
+      this.unloadIfDone(d);
     });
+  }
+
+  /** A finished job with no task out and no action being answered is given up (its lease released). */
+  private unloadIfDone(d: JobDriver): void {
+    if (!isTerminalJobState(d.rollout.jobStateNow) || this.pins.has(d.id)) return;
+    if (this.delivery.board.tasksOfJob(d.id).length === 0) this.unload(d);
+  }
+
+  /** Take up a job no server drives (its lease free or expired), when its namespace is free or ours. */
+  private async takeUp(jobId: string): Promise<JobDriver | undefined> {
+    const live = this.drivers.get(jobId);
+    if (live) return live;
+    if (!this.deciding || this.stopped || !this.ready || this.broken !== undefined) return undefined;
+    const d = await this.adopt(await this.store.getJob(jobId));
+    if (d) this.schedulePump();
+    return d;
+  }
+
+  /** Another server drives the namespace now: forget its jobs here (their writes would be refused anyway). */
+  private dropNamespace(namespace: string): void {
+    for (const d of [...this.drivers.values()]) {
+      if (d.namespace !== namespace) continue;
+      this.log.error({ job: d.id, namespace }, 'job dropped: another server drives its namespace now');
+      this.forget(d);
+    }
+    this.loader.resetLedger(namespace);
+  }
+
+  /** Stop driving `d` without writing anything (its lease is someone else's). */
+  private forget(d: JobDriver): void {
+    this.drivers.delete(d.id);
+    this.envelopes.drop(d.id);
+    clearTimeout(this.deadlines.get(d.id));
+    this.deadlines.delete(d.id);
+    for (const ref of this.delivery.board.tasksOfJob(d.id)) {
+      this.outputBytes.delete(ref.key);
+      this.delivery.board.remove(ref);
+    }
   }
 
   private unload(d: JobDriver): void {
@@ -494,6 +659,7 @@ export class Dispatcher implements WorkerChannelHandler {
    * the epoch and is refused (LEASE_LOST) should another dispatcher have taken the job meanwhile.
    */
   private async renewLeases(): Promise<void> {
+    await this.cluster.renew();
     for (const d of [...this.drivers.values()]) {
       let lease: Awaited<ReturnType<Store['acquireLease']>>;
       try {
@@ -502,10 +668,9 @@ export class Dispatcher implements WorkerChannelHandler {
         this.log.warn({ job: d.id, err: e }, 'lease renewal failed (store unavailable); trying again');
         continue;
       }
-      if (!lease || lease.epoch !== d.epoch) {
+      if ((!lease || lease.epoch !== d.epoch) && this.drivers.get(d.id) === d) {
         this.log.error({ job: d.id }, 'lease lost: another dispatcher drives the job now');
-        this.drivers.delete(d.id);
-        this.envelopes.drop(d.id);
+        this.forget(d);
       }
     }
   }

@@ -69,6 +69,48 @@ export class EventHub {
     return unsubscribe;
   }
 
+  /** Jobs with at least one subscriber. */
+  subscribedJobs(): string[] {
+    return [...this.byJob.keys()];
+  }
+
+  /**
+   * Another server stored events of `jobId`: read what the subscribers here have not had yet and deliver
+   * it as if published (one read at a time per job; a call during a read reads again after it).
+   */
+  refresh(jobId: string): void {
+    if (!this.byJob.has(jobId)) return;
+    if (this.refreshing.has(jobId)) {
+      this.refreshing.set(jobId, true);
+      return;
+    }
+    this.refreshing.set(jobId, false);
+    void this.readNew(jobId).finally(() => {
+      const again = this.refreshing.get(jobId) === true;
+      this.refreshing.delete(jobId);
+      if (again) this.refresh(jobId);
+    });
+  }
+
+  private readonly refreshing = new Map<string, boolean>();
+
+  private async readNew(jobId: string): Promise<void> {
+    for (;;) {
+      const set = this.byJob.get(jobId);
+      if (!set || set.size === 0) return;
+      const from = Math.min(...[...set].map((s) => (s.backlog ? Infinity : s.last)));
+      if (from === Infinity) return;
+      let page: readonly EventRecord[];
+      try {
+        page = await this.store.readEvents(jobId, from, 1000);
+      } catch {
+        return; // the next notification or poll tries again
+      }
+      if (page.length > 0) this.publish(jobId, page);
+      if (page.length < 1000) return;
+    }
+  }
+
   /** Committed events of one job, in seq order. */
   publish(jobId: string, events: readonly EventRecord[]): void {
     const set = this.byJob.get(jobId);

@@ -34,6 +34,11 @@ export class JobLoader {
     this.ledgers.clear();
   }
 
+  /** Forget one namespace's ledger (its jobs are driven by another server now). */
+  resetLedger(namespace: string): void {
+    this.ledgers.delete(namespace);
+  }
+
   constructor(private readonly o: JobLoaderOptions) {}
 
   /** A driver for `record` with its rollout on the namespace's ledger (not started). */

@@ -77,14 +77,13 @@ export class ServerService implements PogoService {
       rollbackOf: null,
       hosts: plan.hosts,
     });
+    // Launched at once (no await in between): see Dispatcher.launch.
+    const launched = this.dispatcher.launch(record, plan, request.envelope);
     const sealed = request.envelope ? ' (with a sealed password)' : '';
-    await this.audit(
-      actor,
-      'job.submit',
-      record.id,
-      `${plan.hosts.length} hosts: ${record.command}${sealed}`,
-    );
-    await this.dispatcher.launch(record, plan, request.envelope);
+    await Promise.all([
+      launched,
+      this.audit(actor, 'job.submit', record.id, `${plan.hosts.length} hosts: ${record.command}${sealed}`),
+    ]);
     return withoutScript(await this.store.getJob(record.id));
   }
 
@@ -135,7 +134,7 @@ export class ServerService implements PogoService {
   async halt(ref: string, actor: Actor, options?: { readonly kill?: boolean }): Promise<JobView> {
     const id = await this.resolve(ref, actor);
     const kill = options?.kill === true;
-    await this.dispatcher.halt(id, actor.user, kill);
+    await this.dispatcher.act(id, { kind: 'halt', kill }, actor.user);
     await this.audit(actor, 'job.halt', id, kill ? 'kill running commands' : 'drain');
     return this.getJob(id);
   }
@@ -153,11 +152,9 @@ export class ServerService implements PogoService {
       await this.audit(actor, 'job.password', id, 'password given again (sealed)');
       if (d.rollout.jobStateNow !== 'halted') return this.getJob(id);
     } else {
+      // The job's owner checks that it holds the envelope; the stored state tells any server.
       const job = await this.store.getJob(id);
-      if (
-        job.state === 'needs-password' ||
-        (job.options.sealed === true && !this.dispatcher.holdsEnvelope(id))
-      ) {
+      if (job.state === 'needs-password') {
         throw new PogoError(
           'JOB_NEEDS_PASSWORD',
           `job ${id} needs the password again: the server no longer holds it`,
@@ -167,21 +164,21 @@ export class ServerService implements PogoService {
         );
       }
     }
-    await this.dispatcher.operate(id, (d, now) => d.rollout.resume(now, actor.user));
+    await this.dispatcher.act(id, { kind: 'resume' }, actor.user);
     await this.audit(actor, 'job.resume', id, '');
     return this.getJob(id);
   }
 
   async retry(ref: string, hosts: readonly string[], actor: Actor): Promise<JobView> {
     const id = await this.resolve(ref, actor);
-    await this.dispatcher.operate(id, (d, now) => d.rollout.retry(hosts, now, actor.user));
+    await this.dispatcher.act(id, { kind: 'retry', hosts }, actor.user);
     await this.audit(actor, 'job.retry', id, hosts.join(','));
     return this.getJob(id);
   }
 
   async skip(ref: string, hosts: readonly string[], actor: Actor): Promise<JobView> {
     const id = await this.resolve(ref, actor);
-    await this.dispatcher.operate(id, (d, now) => d.rollout.skip(hosts, now, actor.user));
+    await this.dispatcher.act(id, { kind: 'skip', hosts }, actor.user);
     await this.audit(actor, 'job.skip', id, hosts.join(','));
     return this.getJob(id);
   }
@@ -223,8 +220,8 @@ export class ServerService implements PogoService {
       rollbackOf: original.id,
       hosts: plan.hosts,
     });
-    await this.audit(actor, 'job.rollback', original.id, `${record.id}: ${command}`);
-    await this.dispatcher.launch(record, plan, envelope);
+    const launched = this.dispatcher.launch(record, plan, envelope);
+    await Promise.all([launched, this.audit(actor, 'job.rollback', original.id, `${record.id}: ${command}`)]);
     return withoutScript(await this.store.getJob(record.id));
   }
 

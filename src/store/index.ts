@@ -1,11 +1,15 @@
 // Durable state: the Store interface and its backends.
 export type {
+  ActiveJobLease,
   AuditFilter,
   HostFilter,
   HostUpdate,
+  JobAction,
   JobFilter,
+  JobRequest,
   JobUpdate,
   Lease,
+  NamespaceLease,
   NewJob,
   NewToken,
   OutputAppend,
@@ -14,7 +18,9 @@ export type {
   ProgressBatch,
   PruneResult,
   Store,
+  RequestError,
   StoreCapabilities,
+  StoreChange,
   TokenMatch,
   UserRecord,
 } from './types.ts';

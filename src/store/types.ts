@@ -123,6 +123,60 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
+/** A namespace's lease: the one dispatcher that decides for every running job of the namespace. */
+export interface NamespaceLease {
+  readonly namespace: string;
+  readonly owner: string;
+  readonly epoch: number;
+  readonly expiresAt: number;
+}
+
+/** An active job as the takeover scan sees it: its lease, not its options (which may hold a 64 MiB script). */
+export interface ActiveJobLease {
+  readonly jobId: string;
+  readonly namespace: string;
+  readonly state: JobState;
+  /** Null when no dispatcher holds the lease. */
+  readonly owner: string | null;
+  readonly expiresAt: number | null;
+}
+
+/** An operator's action on a job, as another server hands it to the job's owner. */
+export type JobAction =
+  | { readonly kind: 'halt'; readonly kill: boolean }
+  | { readonly kind: 'resume' }
+  | { readonly kind: 'retry'; readonly hosts: readonly string[] }
+  | { readonly kind: 'skip'; readonly hosts: readonly string[] };
+
+/** Why a request failed, as the owner's PogoError said. */
+export interface RequestError {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** An action waiting for (or done by) the job's owner. */
+export interface JobRequest {
+  readonly id: number;
+  readonly jobId: string;
+  readonly action: JobAction;
+  readonly by: string;
+  readonly createdAt: number;
+  /** When the owner carried it out (or refused it); null while it waits. */
+  readonly doneAt: number | null;
+  readonly error: RequestError | null;
+}
+
+/**
+ * Something other servers should know: a job was created or its lease freed (`job`), events were stored
+ * (`events`), a request was added or answered (`request`); `resync` when notifications may have been
+ * missed (the listening connection was re-established): check everything.
+ */
+export interface StoreChange {
+  readonly topic: 'job' | 'events' | 'request' | 'resync';
+  readonly jobId?: string;
+}
+
 /** A user and the roles they hold per namespace (`*`: every namespace). */
 export interface UserRecord {
   readonly name: string;
@@ -205,6 +259,31 @@ export interface Store {
   /** Take the job if its lease is free or expired (epoch + 1), or renew it if `owner` holds it. Undefined if another owner holds a live lease. */
   acquireLease(jobId: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined>;
   releaseLease(jobId: string, owner: string, epoch: number): Promise<void>;
+  /** Like `acquireLease`, for a namespace: take it when free or expired (epoch + 1), renew it when `owner` holds it. */
+  acquireNamespaceLease(
+    namespace: string,
+    owner: string,
+    ttlMs: number,
+    now: number,
+  ): Promise<NamespaceLease | undefined>;
+  releaseNamespaceLease(namespace: string, owner: string, epoch: number): Promise<void>;
+  /** The lease of every active job (pending, running, needs-password), oldest first. */
+  activeLeases(): Promise<readonly ActiveJobLease[]>;
+
+  // Requests across servers
+  /** Queue an action for the job's owner. STORE_NOT_FOUND for an unknown job. */
+  addJobRequest(jobId: string, action: JobAction, by: string, now: number): Promise<JobRequest>;
+  /** Requests not yet done for these jobs, oldest first. */
+  openJobRequests(jobIds: readonly string[]): Promise<readonly JobRequest[]>;
+  /** Mark a request done (error null) or refused; a request already done stays as it was. */
+  finishJobRequest(id: number, error: RequestError | null, now: number): Promise<void>;
+  /** STORE_NOT_FOUND when there is no such request. */
+  getJobRequest(id: number): Promise<JobRequest>;
+  /**
+   * Be told of changes other servers (or this one) committed; returns the unsubscribe. PostgreSQL:
+   * LISTEN/NOTIFY on a dedicated connection, re-established when it drops (then `resync`).
+   */
+  watch(listener: (change: StoreChange) => void): () => void;
 
   // Hosts
   listHosts(jobId: string, filter?: HostFilter): Promise<Page<HostRecord>>;

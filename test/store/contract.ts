@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/index.ts';
 import { accountContract } from './contract/accounts.ts';
+import { clusterContract } from './contract/cluster.ts';
 import { hostContract } from './contract/hosts.ts';
 import { jobContract } from './contract/jobs.ts';
 import { leaseContract } from './contract/leases.ts';
@@ -54,5 +55,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describe('output', () => outputContract(store));
     describe('leases', () => leaseContract(store));
     describe('namespaces, users, tokens, audit', () => accountContract(store));
+    describe('several servers: namespace leases, requests, changes', () => clusterContract(store));
   });
 }

@@ -139,7 +139,7 @@ describe('PostgreSQL store', () => {
     const schema = randomSchema();
     const stores = [openStore(schema), openStore(schema), openStore(schema)];
     const ran = await Promise.all(stores.map((s) => s.migrate()));
-    expect([...ran].sort()).toEqual([0, 0, 3]);
+    expect([...ran].sort()).toEqual([0, 0, 4]);
     expect(await stores[0]?.migrate()).toBe(0);
     const rows = await adminQuery<{ id: number; name: string }>(
       `SELECT id, name FROM ${schema}.schema_migrations ORDER BY id`,
@@ -148,6 +148,7 @@ describe('PostgreSQL store', () => {
       { id: 1, name: 'init' },
       { id: 2, name: 'grants_tokens' },
       { id: 3, name: 'retention' },
+      { id: 4, name: 'cluster' },
     ]);
   });
 

@@ -2,7 +2,7 @@
 import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { PogoError } from '../../model/index.ts';
+import { PogoError, isPogoError } from '../../model/index.ts';
 import { Accounts } from '../../security/index.ts';
 import type { Store } from '../../store/index.ts';
 
@@ -62,7 +62,13 @@ export async function bootstrapAdmin(
   now: number,
 ): Promise<Bootstrap | undefined> {
   if ((await store.listUsers()).length > 0) return undefined;
-  await store.createUser('admin', [{ namespace: '*', role: 'admin' }], now);
+  try {
+    await store.createUser('admin', [{ namespace: '*', role: 'admin' }], now);
+  } catch (e: unknown) {
+    // Several servers starting at once on one PostgreSQL: the first one makes the admin.
+    if (isPogoError(e, 'STORE_CONFLICT')) return undefined;
+    throw e;
+  }
   const bootstrap = { user: 'pogo server', remote: 'first start' };
   const { token } = await new Accounts(store, { now: () => now }).createToken(
     'admin',

@@ -34,6 +34,8 @@ export interface CompiledServerOptions {
   readonly workerListen?: { readonly host: string; readonly port: number } | undefined;
   readonly workerTls?: { readonly ca: Buffer; readonly cert: Buffer; readonly key: Buffer } | undefined;
   readonly insecureLoopback: boolean;
+  /** `--roles`: serve the API, drive jobs (dispatcher, worker port, embedded worker), or both. */
+  readonly roles: { readonly api: boolean; readonly dispatcher: boolean };
   /** Embedded worker: its capacity and transport, or undefined with --no-worker. */
   readonly embedded?:
     | {
@@ -105,6 +107,7 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
       workerGraceMs: o.workerGraceMs,
       // On a shared store another server takes a job over once its lease lapses: keep that short.
       ...(store.capabilities.shared ? { leaseTtlMs: SHARED_LEASE_TTL_MS } : {}),
+      deciding: o.roles.dispatcher,
       log: o.log,
     });
     cleanups.push(() => dispatcher.stop());
@@ -121,6 +124,7 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
       accounts,
       logger: o.apiLogger,
       version: o.version,
+      systemOnly: !o.roles.api,
       ...(o.apiTls && { https: o.apiTls }),
       ...(o.trustedProxy && { trustedProxy: o.trustedProxy }),
     });

@@ -27,6 +27,7 @@ const base = (): ServerFlags => ({
   transport: 'local',
   identity: [],
   connectRate: '50',
+  roles: 'api,dispatcher',
 });
 
 describe('pogo server: API security flags', () => {

@@ -43,6 +43,7 @@ export interface ServerFlags {
   readonly tlsKey?: string;
   readonly trustedProxy?: string;
   readonly userHeader?: string;
+  readonly roles: string;
 }
 
 /** Add `server` to the program. */
@@ -76,6 +77,11 @@ export function registerServer(program: Command, ctx: CommandContext): Command {
       '90d',
     )
     .option('--name <name>', 'this dispatcher’s name (default pogo@HOSTNAME)')
+    .option(
+      '--roles <list>',
+      'what this server does: api (the HTTP API), dispatcher (drives jobs, worker port), or both',
+      'api,dispatcher',
+    )
     .option('--json-log', 'log JSON lines (pino) instead of plain lines')
     .option('--secrets <dir>', 'the embedded worker’s secrets for {{secret:NAME}} (one file each, mode 0700)')
     .option('--tls-cert <file>', 'serve the API over HTTPS with this certificate (PEM; with --tls-key)')
@@ -172,13 +178,15 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
     throw usageError(`--retention: "${flags.retention}" is under an hour`, 'e.g. --retention 90d, or off');
   }
   const store = flags.store ?? defaultStore(dataDir);
-  const embedded = flags.worker
-    ? {
-        capacity,
-        ...(await openTransport(embeddedTransportFlags(flags))),
-        ...(flags.secrets !== undefined ? { secrets: await loadSecretsDir(flags.secrets) } : {}),
-      }
-    : undefined;
+  const roles = parseRoles(flags.roles, store);
+  const embedded =
+    flags.worker && roles.dispatcher
+      ? {
+          capacity,
+          ...(await openTransport(embeddedTransportFlags(flags))),
+          ...(flags.secrets !== undefined ? { secrets: await loadSecretsDir(flags.secrets) } : {}),
+        }
+      : undefined;
   const log = makeLogger(flags.jsonLog === true);
   // The API logs requests (JSON) with --json-log; otherwise only its warnings and errors.
   const apiLogger = pino({ level: flags.jsonLog ? 'info' : 'warn', ...pinoRedaction() }, pino.destination(2));
@@ -188,7 +196,8 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
     listenPort: listen.port,
     dataDir,
     store,
-    workerListen: workerTls || flags.insecureLoopback ? workerListen : undefined,
+    roles,
+    workerListen: roles.dispatcher && (workerTls || flags.insecureLoopback) ? workerListen : undefined,
     workerTls,
     insecureLoopback: flags.insecureLoopback === true,
     embedded,
@@ -199,6 +208,29 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
     apiLogger,
     version: packageVersion(),
   };
+}
+
+/** `--roles api,dispatcher`: either or both; API-only needs a store a dispatcher shares (PostgreSQL). */
+function parseRoles(raw: string, store: string): CompiledServerOptions['roles'] {
+  const names = raw
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  const bad = names.find((r) => r !== 'api' && r !== 'dispatcher');
+  if (bad !== undefined || names.length === 0) {
+    throw usageError(
+      `--roles: "${raw}" ${bad === undefined ? 'names no role' : `has an unknown role "${bad}"`}`,
+      'give api, dispatcher or api,dispatcher',
+    );
+  }
+  const roles = { api: names.includes('api'), dispatcher: names.includes('dispatcher') };
+  if (!roles.dispatcher && !store.startsWith('postgres')) {
+    throw usageError(
+      '--roles api: an API-only server needs a PostgreSQL store that a dispatcher server shares',
+      'give --store postgres://… (with SQLite one server does both: leave --roles out)',
+    );
+  }
+  return roles;
 }
 
 /** `--tls-cert`/`--tls-key` and `--trusted-proxy`/`--user-header`, each pair all or nothing. */

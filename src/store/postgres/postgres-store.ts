@@ -1,5 +1,5 @@
 // The PostgreSQL Store: a pg Pool, each method one transaction (or one statement), errors as PogoErrors.
-import type { Store, StoreCapabilities } from '../types.ts';
+import type { Store, StoreCapabilities, StoreChange } from '../types.ts';
 import { appendAudit, readAudit } from './audit-queries.ts';
 import { lastEventSeq, readEvents } from './event-queries.ts';
 import { allHosts, getHost, hostHistory, listHosts } from './host-queries.ts';
@@ -15,6 +15,18 @@ import { toStoreError } from './pg-errors.ts';
 import type { PostgresStoreOptions } from './postgres-options.ts';
 import { compilePostgresOptions } from './postgres-options.ts';
 import { recordProgress } from './progress-queries.ts';
+import { jobChange, progressChanges, requestChange } from '../change-feed.ts';
+import { ChangeListener } from './change-listener.ts';
+import {
+  acquireNamespaceLease,
+  activeLeases,
+  addJobRequest,
+  finishJobRequest,
+  getJobRequest,
+  notify,
+  openJobRequests,
+  releaseNamespaceLease,
+} from './cluster-queries.ts';
 import { pruneJobData } from './retention-queries.ts';
 import { addToken, findToken, revokeToken, touchToken } from './token-queries.ts';
 import { createUser, getUser, listUsers, removeGrant, revokeUser, setGrant } from './user-queries.ts';
@@ -38,6 +50,18 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     <A extends unknown[], R>(what: string, fn: Query<A, R>) =>
     (...args: A): Promise<R> =>
       c.write((s) => fn(s, ...args)).catch(fail(what));
+  /** Writes that other servers hear of: NOTIFY in the same transaction, delivered when it commits. */
+  const wn =
+    <A extends unknown[], R>(what: string, fn: Query<A, R>, changes: (args: A, result: R) => StoreChange[]) =>
+    (...args: A): Promise<R> =>
+      c
+        .write(async (s) => {
+          const result = await fn(s, ...args);
+          await notify(s, changes(args, result));
+          return result;
+        })
+        .catch(fail(what));
+  const listener = new ChangeListener(compiled);
   /** Reads of several statements: one REPEATABLE READ snapshot. */
   const r =
     <A extends unknown[], R>(what: string, fn: Query<A, R>) =>
@@ -54,9 +78,14 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   return {
     capabilities: CAPABILITIES,
     migrate: () => migrate(c, loadMigrations(), Date.now()).catch(fail('migrate the database')),
-    close: () => c.close().catch(fail('close the database')),
+    close: () =>
+      listener
+        .close()
+        .then(() => c.close())
+        .catch(fail('close the database')),
+    watch: (l) => listener.watch(l),
 
-    createJob: w('create the job', createJob),
+    createJob: wn('create the job', createJob, ([job]) => [jobChange(job.id)]),
     getJob: q('read the job', getJob),
     resolveJobId: r('resolve the job id', resolveJobId),
     findJobs: q('list jobs', findJobs),
@@ -64,14 +93,21 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     countJobsByState: q('count jobs', countJobsByState),
 
     acquireLease: w('acquire the lease', acquireLease),
-    releaseLease: w('release the lease', releaseLease),
+    releaseLease: wn('release the lease', releaseLease, ([jobId]) => [jobChange(jobId)]),
+    acquireNamespaceLease: w('acquire the namespace lease', acquireNamespaceLease),
+    releaseNamespaceLease: wn('release the namespace lease', releaseNamespaceLease, () => [{ topic: 'job' }]),
+    activeLeases: q('list active jobs', activeLeases),
+    addJobRequest: wn('queue the request', addJobRequest, (_, req) => [requestChange(req)]),
+    openJobRequests: q('read requests', openJobRequests),
+    finishJobRequest: wn('answer the request', finishJobRequest, () => [{ topic: 'request' }]),
+    getJobRequest: q('read the request', getJobRequest),
 
     listHosts: q('list hosts', listHosts),
     allHosts: q('list hosts', allHosts),
     getHost: q('read the host', getHost),
     hostHistory: q('read the host history', hostHistory),
 
-    recordProgress: w('record progress', recordProgress),
+    recordProgress: wn('record progress', recordProgress, ([batch]) => progressChanges(batch)),
     pruneJobData: w('prune old jobs', pruneJobData),
     lastEventSeq: q('read events', lastEventSeq),
     readEvents: q('read events', readEvents),

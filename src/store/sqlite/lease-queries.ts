@@ -1,13 +1,9 @@
 // Job leases: who drives a job, with an epoch that fences writes from a dispatcher that lost it.
 import type { Lease } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
+import type { StoredLease } from './lease-rule.ts';
+import { takeOrRenew } from './lease-rule.ts';
 import { jobNotFound } from './rows.ts';
-
-interface LeaseRow {
-  readonly lease_owner: string | null;
-  readonly lease_epoch: number;
-  readonly lease_expires_at: number | null;
-}
 
 /**
  * Take job `jobId` for `owner` when its lease is free or expired (epoch + 1), renew it when `owner`
@@ -21,13 +17,14 @@ export function acquireLease(
   now: number,
 ): Lease | undefined {
   const row = c
-    .prepare('SELECT lease_owner, lease_epoch, lease_expires_at FROM jobs WHERE id = ?')
-    .get(jobId) as LeaseRow | undefined;
+    .prepare(
+      'SELECT lease_owner AS owner, lease_epoch AS epoch, lease_expires_at AS expiresAt FROM jobs WHERE id = ?',
+    )
+    .get(jobId) as StoredLease | undefined;
   if (row === undefined) throw jobNotFound(jobId);
-  const live = row.lease_owner !== null && row.lease_expires_at !== null && row.lease_expires_at > now;
-  if (live && row.lease_owner !== owner) return undefined;
-  const epoch = live ? row.lease_epoch : row.lease_epoch + 1;
-  const expiresAt = now + ttlMs;
+  const lease = takeOrRenew(row, owner, ttlMs, now);
+  if (!lease) return undefined;
+  const { epoch, expiresAt } = lease;
   c.prepare('UPDATE jobs SET lease_owner = ?, lease_epoch = ?, lease_expires_at = ? WHERE id = ?').run(
     owner,
     epoch,

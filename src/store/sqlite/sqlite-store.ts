@@ -1,5 +1,5 @@
 // The SQLite Store: one better-sqlite3 connection, each method one transaction, errors as PogoErrors.
-import type { Store, StoreCapabilities } from '../types.ts';
+import type { Store, StoreCapabilities, StoreChange } from '../types.ts';
 import { SqliteConnection } from './connection.ts';
 import { getHost, allHosts, hostHistory, listHosts } from './host-queries.ts';
 import { lastEventSeq, readEvents } from './event-queries.ts';
@@ -12,6 +12,16 @@ import { lastOutputSeq, readOutput } from './output-queries.ts';
 import { recordProgress } from './progress-queries.ts';
 import { pruneJobData } from './retention-queries.ts';
 import { toStoreError } from './sqlite-errors.ts';
+import { ChangeFeed, jobChange, progressChanges, requestChange } from '../change-feed.ts';
+import {
+  acquireNamespaceLease,
+  activeLeases,
+  addJobRequest,
+  finishJobRequest,
+  getJobRequest,
+  openJobRequests,
+  releaseNamespaceLease,
+} from './cluster-queries.ts';
 import { appendAudit, readAudit } from './audit-queries.ts';
 import { addToken, findToken, revokeToken, touchToken } from './token-queries.ts';
 import { createUser, getUser, listUsers, removeGrant, revokeUser, setGrant } from './user-queries.ts';
@@ -39,12 +49,25 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     const tx = c.read(fn);
     return (...args: A): Promise<R> => settle(what, () => tx(c, ...args));
   };
+  // One process holds the file: its own writes are all the changes there are.
+  const feed = new ChangeFeed();
+  const tell =
+    <A extends unknown[], R>(
+      fn: (...args: A) => Promise<R>,
+      changes: (args: A, result: R) => StoreChange[],
+    ) =>
+    async (...args: A): Promise<R> => {
+      const result = await fn(...args);
+      for (const change of changes(args, result)) feed.emit(change);
+      return result;
+    };
   return {
     capabilities: CAPABILITIES,
+    watch: (listener) => feed.watch(listener),
     migrate: () => settle('migrate the database', () => migrate(c, loadMigrations(), Date.now())),
     close: () => settle('close the database', () => c.close()),
 
-    createJob: w('create the job', createJob),
+    createJob: tell(w('create the job', createJob), ([job]) => [jobChange(job.id)]),
     getJob: r('read the job', getJob),
     resolveJobId: r('resolve the job id', resolveJobId),
     findJobs: r('list jobs', findJobs),
@@ -52,7 +75,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     countJobsByState: r('count jobs', countJobsByState),
 
     acquireLease: w('acquire the lease', acquireLease),
-    releaseLease: w('release the lease', releaseLease),
+    releaseLease: tell(w('release the lease', releaseLease), ([jobId]) => [jobChange(jobId)]),
+    acquireNamespaceLease: w('acquire the namespace lease', acquireNamespaceLease),
+    releaseNamespaceLease: tell(w('release the namespace lease', releaseNamespaceLease), () => [
+      { topic: 'job' },
+    ]),
+    activeLeases: r('list active jobs', activeLeases),
+    addJobRequest: tell(w('queue the request', addJobRequest), (_, req) => [requestChange(req)]),
+    openJobRequests: r('read requests', openJobRequests),
+    finishJobRequest: tell(w('answer the request', finishJobRequest), () => [{ topic: 'request' }]),
+    getJobRequest: r('read the request', getJobRequest),
 
     listHosts: r('list hosts', listHosts),
     allHosts: r('list hosts', allHosts),
@@ -60,7 +92,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     hostHistory: r('read the host history', hostHistory),
 
     pruneJobData: w('prune old jobs', pruneJobData),
-    recordProgress: w('record progress', recordProgress),
+    recordProgress: tell(w('record progress', recordProgress), ([batch]) => progressChanges(batch)),
     lastEventSeq: r('read events', lastEventSeq),
     readEvents: r('read events', readEvents),
     readOutput: r('read output', readOutput),

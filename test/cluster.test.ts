@@ -1,0 +1,315 @@
+// Three `pogo server` processes on one PostgreSQL schema: any API serves and steers every job, one server
+// drives a namespace (its constraints hold across jobs submitted anywhere), and a killed or frozen owner's
+// jobs move to another server within the lease TTL without a host starting twice.
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventRecord, HostRecord, JobRecord, JobView, Page } from '../src/model/index.ts';
+import type { TestServer } from './support/pogo-server.ts';
+import { api, startServer, until } from './support/pogo-server.ts';
+import { adminQuery, dropSchema, ensurePostgres, randomSchema, urlWithSchema } from './support/postgres.ts';
+import { readSse } from './support/sse-client.ts';
+
+const NAMES = ['s1', 's2', 's3'];
+let dir: string;
+let schema: string;
+const servers = new Map<string, TestServer>();
+
+function server(name: string): TestServer {
+  const s = servers.get(name);
+  if (!s) throw new Error(`no server ${name}`);
+  return s;
+}
+
+async function start(name: string, token?: string, extra: readonly string[] = []): Promise<TestServer> {
+  const data = join(dir, name);
+  await mkdir(data, { recursive: true });
+  // Only the first server makes the admin and its token file; the others share its users.
+  if (token !== undefined) await copyFile(join(dir, 's1', 'admin.token'), join(data, 'admin.token'));
+  const s = await startServer(data, join(dir, 'home'), [
+    '--listen', '127.0.0.1:0', '--store', urlWithSchema(schema), '--name', name,
+    '--transport', 'local', '--capacity', '2', '--worker-grace', '2s', ...extra,
+  ]); // prettier-ignore
+  servers.set(name, s);
+  return s;
+}
+
+/** The job's lease owner, read from PostgreSQL itself. */
+async function ownerOf(jobId: string): Promise<{ owner: string | null; epoch: number }> {
+  const [row] = await adminQuery<{ owner: string | null; epoch: number }>(
+    `SELECT lease_owner AS owner, lease_epoch::int AS epoch FROM ${schema}.jobs WHERE id = $1`,
+    [jobId],
+  );
+  return { owner: row?.owner ?? null, epoch: row?.epoch ?? 0 };
+}
+
+async function waitState(s: TestServer, id: string, states: string[], ms = 90_000): Promise<JobView> {
+  let last: JobView | undefined;
+  return until(
+    async () => {
+      last = await api<JobView>(s, 'GET', `/v1/jobs/${id}`).catch(() => undefined);
+      return last && states.includes(last.state) ? last : undefined;
+    },
+    ms,
+    `job ${id} to be ${states.join('|')}`,
+  ).catch((e: unknown) => {
+    const logs = [...servers.entries()].map(([n, x]) => `--- ${n}\n${x.process.output()}`).join('\n');
+    throw new Error(`${String(e)}; last ${JSON.stringify(last)}\n${logs}`, { cause: e });
+  });
+}
+
+/** Marker lines per host: each run appends one line, so more than one means a host ran twice. */
+async function markers(sub: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const d = join(dir, 'markers', sub);
+  for (const f of await readdir(d).catch(() => [])) {
+    out.set(f, (await readFile(join(d, f), 'utf8')).trim().split('\n'));
+  }
+  return out;
+}
+
+/** The most hosts that ran at once, from the hosts' start and end times. */
+function peak(hosts: readonly HostRecord[]): number {
+  const points: [number, number][] = [];
+  for (const h of hosts) {
+    if (h.startedAt === null) continue;
+    points.push([h.startedAt, 1], [h.endedAt ?? Number.MAX_SAFE_INTEGER, -1]);
+  }
+  points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let n = 0;
+  let max = 0;
+  for (const [, d] of points) max = Math.max(max, (n += d));
+  return max;
+}
+
+async function allEvents(s: TestServer, id: string): Promise<readonly EventRecord[]> {
+  return (await api<Page<EventRecord>>(s, 'GET', `/v1/jobs/${id}/events?limit=10000`)).items;
+}
+
+beforeAll(async () => {
+  await ensurePostgres();
+  dir = await mkdtemp(join(tmpdir(), 'pogo-cluster-'));
+  await mkdir(join(dir, 'home'));
+  await mkdir(join(dir, 'markers'));
+  schema = randomSchema('pogo_cluster');
+  const first = await start('s1');
+  await Promise.all(NAMES.slice(1).map((n) => start(n, first.token)));
+  const config = ['tag:', "  farm: ['c-[01-12]']", 'constraint:', '  $farm: { max_parallel: 2 }', ''].join(
+    '\n',
+  );
+  const res = await fetch(`${first.url}/v1/namespaces/farm`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/yaml' },
+    body: config,
+  });
+  expect(res.status).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of servers.values()) await s.process.stop();
+  await rm(dir, { recursive: true, force: true });
+  if (schema !== undefined) await dropSchema(schema);
+}, 60_000);
+
+describe('three servers on one PostgreSQL', () => {
+  it('one server drives a namespace: two jobs submitted on two servers share its limit; any API streams and steers them', async () => {
+    await mkdir(join(dir, 'markers', 'shared'));
+    const cmd = `echo "$(date +%s%N)" >> ${join(dir, 'markers', 'shared')}/$POGO_HOST; sleep 0.5`;
+    const a = await api<JobRecord>(server('s1'), 'POST', '/v1/jobs', {
+      namespace: 'farm',
+      targets: 'c-[01-06]',
+      command: cmd,
+      hooks: { pre: false, post: false },
+    });
+    const b = await api<JobRecord>(server('s2'), 'POST', '/v1/jobs', {
+      namespace: 'farm',
+      targets: 'c-[07-12]',
+      command: cmd,
+      hooks: { pre: false, post: false },
+    });
+    // s3's API streams job b live (through NOTIFY) to its end.
+    const stream = readSse(`${server('s3').url}/v1/jobs/${b.id}/events`, server('s3').token, {
+      timeoutMs: 90_000,
+    });
+    // s3 halts job a, which drains; s2 resumes it.
+    await until(
+      async () =>
+        (await api<JobView>(server('s3'), 'GET', `/v1/jobs/${a.id}`)).counts.succeeded >= 1
+          ? true
+          : undefined,
+      60_000,
+      'a host of job a done',
+    );
+    const halted = await api<JobView>(server('s3'), 'POST', `/v1/jobs/${a.id}/halt`, {});
+    expect(['running', 'halted']).toContain(halted.state);
+    const h = await waitState(server('s1'), a.id, ['halted']);
+    expect(h.reason).toBe('halted by admin');
+    await api<JobView>(server('s2'), 'POST', `/v1/jobs/${a.id}/resume`, {});
+    const endA = await waitState(server('s3'), a.id, ['succeeded', 'failed']);
+    const endB = await waitState(server('s1'), b.id, ['succeeded', 'failed']);
+    expect([endA.state, endB.state]).toEqual(['succeeded', 'succeeded']);
+    const { events, ended } = await stream;
+    expect(ended).toBe(true);
+    const seqs = events.filter((e) => e.event !== 'end').map((e) => Number(e.id));
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(seqs.length).toBe((await allEvents(server('s2'), b.id)).length);
+    // One owner drove both (the namespace's), and the limit of 2 held across both jobs.
+    expect(server('s2').process.output()).toContain('job left to the namespace’s owner');
+    const hostsA = (await api<Page<HostRecord>>(server('s1'), 'GET', `/v1/jobs/${a.id}/hosts`)).items;
+    const hostsB = (await api<Page<HostRecord>>(server('s1'), 'GET', `/v1/jobs/${b.id}/hosts`)).items;
+    expect(peak([...hostsA, ...hostsB])).toBeLessThanOrEqual(2);
+    for (const [host, lines] of await markers('shared')) expect(lines, host).toHaveLength(1);
+    // The audit trail names who halted and resumed, whichever server carried it out.
+    const audit = await api<{ items: { action: string; subject: string }[] }>(
+      server('s2'),
+      'GET',
+      `/v1/audit?subject=${a.id}`,
+    );
+    expect(audit.items.map((x) => x.action)).toEqual(
+      expect.arrayContaining(['job.submit', 'job.halt', 'job.resume']),
+    );
+  }, 180_000);
+
+  it('kill -9 of the owner: another server takes the job within the lease TTL; no host starts twice', async () => {
+    await mkdir(join(dir, 'markers', 'kill'));
+    const job = await api<JobRecord>(server('s2'), 'POST', '/v1/jobs', {
+      namespace: 'kill',
+      targets: 'k-[01-10]',
+      command: `echo run >> ${join(dir, 'markers', 'kill')}/$POGO_HOST; sleep 0.6`,
+      maxParallel: '4',
+      hooks: { pre: false, post: false },
+    });
+    await until(
+      async () =>
+        (await api<JobView>(server('s2'), 'GET', `/v1/jobs/${job.id}`)).counts.succeeded >= 2
+          ? true
+          : undefined,
+      60_000,
+      'two hosts done',
+    );
+    const before = await ownerOf(job.id);
+    const victim = before.owner as string;
+    expect(NAMES).toContain(victim);
+    const killedAt = Date.now();
+    await server(victim).process.kill9();
+    servers.delete(victim);
+    const survivor = server(NAMES.find((n) => servers.has(n)) as string);
+    const after = await until(
+      async () => {
+        const o = await ownerOf(job.id);
+        return o.owner !== null && o.owner !== victim ? o : undefined;
+      },
+      30_000,
+      'another owner',
+    );
+    const takeoverMs = Date.now() - killedAt;
+    console.log(
+      `takeover after kill -9: ${takeoverMs} ms (lease TTL 10 s), epoch ${before.epoch} → ${after.epoch}`,
+    );
+    expect(takeoverMs).toBeLessThan(12_000);
+    expect(after.epoch).toBe(before.epoch + 1);
+    const end = await waitState(survivor, job.id, ['succeeded', 'failed', 'halted']);
+    // Hosts that ran on the dead server's embedded worker are `lost` (nobody can report them), never rerun.
+    const hosts = (await api<Page<HostRecord>>(survivor, 'GET', `/v1/jobs/${job.id}/hosts`)).items;
+    const lost = hosts.filter((h) => h.state === 'lost').map((h) => h.host);
+    expect(hosts.filter((h) => h.state === 'succeeded').length + lost.length).toBe(10);
+    expect(end.counts.succeeded).toBe(10 - lost.length);
+    const runs = await markers('kill');
+    for (const h of hosts) {
+      const lines = runs.get(h.host) ?? [];
+      if (h.state === 'succeeded') expect(lines, h.host).toEqual(['run']);
+      else expect(lines.length, h.host).toBeLessThanOrEqual(1);
+    }
+    const events = await allEvents(survivor, job.id);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'host:started')).toHaveLength(10);
+    expect(peak(hosts)).toBeLessThanOrEqual(4);
+    // The dead server comes back as a new incarnation and serves again.
+    await start(victim, server(NAMES.find((n) => servers.has(n)) as string).token);
+    expect((await api<JobView>(server(victim), 'GET', `/v1/jobs/${job.id}`)).state).toBe(end.state);
+  }, 180_000);
+
+  it('an owner frozen (SIGSTOP) past its lease and resumed does not act on the job again', async () => {
+    await mkdir(join(dir, 'markers', 'stop'));
+    const job = await api<JobRecord>(server('s3'), 'POST', '/v1/jobs', {
+      namespace: 'stop',
+      targets: 's-[01-08]',
+      command: `echo run >> ${join(dir, 'markers', 'stop')}/$POGO_HOST; sleep 0.6`,
+      // Above the frozen server's worker capacity (2): its hosts become lost and hold their slots.
+      maxParallel: '4',
+      hooks: { pre: false, post: false },
+    });
+    await until(
+      async () =>
+        (await api<JobView>(server('s3'), 'GET', `/v1/jobs/${job.id}`)).counts.succeeded >= 1
+          ? true
+          : undefined,
+      60_000,
+      'a host done',
+    );
+    const before = await ownerOf(job.id);
+    const frozen = server(before.owner as string);
+    frozen.process.child.kill('SIGSTOP');
+    const other = server(NAMES.find((n) => n !== before.owner && servers.has(n)) as string);
+    await until(
+      async () => ((await ownerOf(job.id)).owner !== before.owner ? true : undefined),
+      30_000,
+      'another owner',
+    );
+    frozen.process.child.kill('SIGCONT');
+    const end = await waitState(other, job.id, ['succeeded', 'failed', 'halted']);
+    const hosts = (await api<Page<HostRecord>>(other, 'GET', `/v1/jobs/${job.id}/hosts`)).items;
+    const runs = await markers('stop');
+    for (const h of hosts) expect((runs.get(h.host) ?? []).length, h.host).toBeLessThanOrEqual(1);
+    const events = await allEvents(other, job.id);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(new Set(events.filter((e) => e.type === 'host:started').map((e) => e.host)).size).toBe(
+      events.filter((e) => e.type === 'host:started').length,
+    );
+    expect(peak(hosts)).toBeLessThanOrEqual(4);
+    expect(['succeeded', 'failed']).toContain(end.state);
+    expect(hosts.filter((h) => h.state === 'succeeded' || h.state === 'lost')).toHaveLength(8);
+    // The woken server saw it had lost the job and said so; it serves the job's state from the store.
+    await until(
+      () =>
+        Promise.resolve(/lease lost|another server drives/.test(frozen.process.output()) ? true : undefined),
+      15_000,
+      'the frozen server to notice',
+    );
+    expect((await api<JobView>(frozen, 'GET', `/v1/jobs/${job.id}`)).state).toBe(end.state);
+  }, 180_000);
+
+  it('--roles: an API-only server submits and streams jobs that dispatchers drive; a dispatcher-only one serves no API', async () => {
+    const token = server('s3').token;
+    const apiOnly = await start('api1', token, ['--roles', 'api']);
+    const dispatcherOnly = await start('disp1', token, ['--roles', 'dispatcher']);
+    expect(apiOnly.process.output()).not.toContain('embedded worker');
+    const job = await api<JobRecord>(apiOnly, 'POST', '/v1/jobs', {
+      namespace: 'roles',
+      targets: 'r-[1-4]',
+      command: 'true',
+      hooks: { pre: false, post: false },
+    });
+    const { ended } = await readSse(`${apiOnly.url}/v1/jobs/${job.id}/events`, apiOnly.token, {
+      timeoutMs: 60_000,
+    });
+    expect(ended).toBe(true);
+    expect((await waitState(apiOnly, job.id, ['succeeded'])).counts.succeeded).toBe(4);
+    const hosts = (await api<Page<HostRecord>>(apiOnly, 'GET', `/v1/jobs/${job.id}/hosts`)).items;
+    expect(hosts.every((h) => h.worker !== null && !h.worker.startsWith('api1'))).toBe(true);
+    // An action on the API-only server is carried out by the job's owner (retry of a host that succeeded: refused there).
+    const res = await fetch(`${apiOnly.url}/v1/jobs/${job.id}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ hosts: ['r-1'] }),
+    });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toMatch(/only failed hosts can be retried/);
+    expect((await fetch(`${dispatcherOnly.url}/healthz`)).status).toBe(200);
+    const jobs = await fetch(`${dispatcherOnly.url}/v1/jobs`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(jobs.status).toBe(404);
+  }, 120_000);
+});
