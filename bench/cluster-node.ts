@@ -11,7 +11,12 @@ import { instantTransport } from './instant-transport.ts';
 
 /** What the parent sends. */
 export type NodeCommand =
-  | { readonly kind: 'submit'; readonly namespace: string; readonly targets: string }
+  | {
+      readonly kind: 'submit';
+      readonly namespace: string;
+      readonly targets: string;
+      readonly maxParallel?: string | undefined;
+    }
   | { readonly kind: 'stop' };
 
 const ADMIN: Actor = { user: 'bench', role: 'admin', remote: 'bench' };
@@ -41,7 +46,13 @@ async function main(): Promise<void> {
     if (m.kind === 'submit') {
       service
         .submitJob(
-          { namespace: m.namespace, targets: m.targets, command: 'true', hooks: { pre: false, post: false } },
+          {
+            namespace: m.namespace,
+            targets: m.targets,
+            command: 'true',
+            hooks: { pre: false, post: false },
+            ...(m.maxParallel !== undefined ? { maxParallel: m.maxParallel } : {}),
+          },
           ADMIN,
         )
         .then(
@@ -64,6 +75,7 @@ async function main(): Promise<void> {
           kind: 'stopped',
           cpuMs: (used.user + used.system) / 1000,
           rssMb: process.resourceUsage().maxRSS / 1024,
+          starts: dispatcher.metrics.hostStarts,
         },
         () => process.exit(0),
       );

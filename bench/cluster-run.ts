@@ -13,6 +13,7 @@ export interface ClusterResult {
   readonly workers: number;
   readonly hosts: number;
   readonly jobs: number;
+  readonly maxParallel: string;
   readonly runMs: number;
   readonly hostsPerS: number;
   readonly p50DelayMs: number;
@@ -53,6 +54,7 @@ export async function clusterThroughput(
   hosts: number,
   jobs = 6,
   capacity = 1000,
+  maxParallel?: string,
 ): Promise<ClusterResult> {
   const schema = `pogo_bench_cluster_${randomBytes(4).toString('hex')}`;
   const workersOf = [2, 1, 1];
@@ -88,6 +90,7 @@ export async function clusterThroughput(
         kind: 'submit',
         namespace: `ns${j}`,
         targets: `j${j}-[${'1'.padStart(width, '0')}-${per}]`,
+        maxParallel,
       } satisfies NodeCommand);
       ids.push(String((await next(n, 'submitted')).id));
     }
@@ -99,17 +102,20 @@ export async function clusterThroughput(
       await new Promise((res) => setTimeout(res, 100));
     }
     const runMs = performance.now() - t0;
+    // Worker-side times from the host rows: each start after the first wave waited for the latest finish
+    // before it in its job (the result travelling to the owner, the decision, the commit, the task back).
     const delays: number[] = [];
     for (const id of ids) {
-      const ev = await db.query<{ type: string; t: number }>(
-        `SELECT type, t::float8 AS t FROM ${schema}.events WHERE job_id = $1 AND type IN ('host:started', 'host:succeeded', 'host:failed') ORDER BY seq`,
+      const rows = await db.query<{ s: number; e: number }>(
+        `SELECT started_at::float8 AS s, ended_at::float8 AS e FROM ${schema}.hosts WHERE job_id = $1`,
         [id],
       );
-      let lastFinish: number | undefined;
-      for (const e of ev.rows) {
-        if (e.type === 'host:started') {
-          if (lastFinish !== undefined) delays.push(e.t - lastFinish);
-        } else lastFinish = e.t;
+      const ends = rows.rows.map((r) => r.e).sort((a, b) => a - b);
+      const starts = rows.rows.map((r) => r.s).sort((a, b) => a - b);
+      let k = -1;
+      for (const st of starts) {
+        while (k + 1 < ends.length && (ends[k + 1] as number) <= st) k++;
+        if (k >= 0) delays.push(st - (ends[k] as number));
       }
     }
     delays.sort((a, b) => a - b);
@@ -132,6 +138,7 @@ export async function clusterThroughput(
       workers: workersOf.reduce((a, b) => a + b, 0),
       hosts: per * jobs,
       jobs,
+      maxParallel: maxParallel ?? 'none',
       runMs,
       hostsPerS: (per * jobs * 1000) / runMs,
       p50DelayMs: q(0.5),

@@ -1,5 +1,6 @@
 // Dispatcher benchmark: hosts finished per second and CPU per host on SQLite, and job-status API latency under load.
 // Usage: npm run bench:dispatch  (env: HOSTS=100000 LOCAL_HOSTS=5000 JOBS=10 JOB_HOSTS=1000 CLIENTS=16
+//        CLUSTER_HOSTS=100000 CLUSTER_MAX_PARALLEL=25 CLUSTER_CAPACITY=1000 for the 3-server row
 //        PG_URL=postgres://postgres@127.0.0.1:5432/test for the PostgreSQL row; PG_URL=off skips it)
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -248,7 +249,13 @@ async function main(): Promise<void> {
           : mode === 'local'
             ? await throughput('local', LOCAL_HOSTS)
             : mode === 'cluster-pg'
-              ? await clusterThroughput(PG_URL, CLUSTER_HOSTS)
+              ? await clusterThroughput(
+                  PG_URL,
+                  CLUSTER_HOSTS,
+                  6,
+                  Number(process.env.CLUSTER_CAPACITY ?? 1000),
+                  process.env.CLUSTER_MAX_PARALLEL ?? '25',
+                )
               : await latency();
     process.stdout.write(JSON.stringify(out) + '\n');
     return;
@@ -291,7 +298,7 @@ async function main(): Promise<void> {
 
 function printCluster(c: ClusterResult): void {
   process.stdout.write(
-    `\nSeveral servers on one PostgreSQL: ${c.servers} server processes, ${c.workers} workers (in-process, instant commands), ${c.jobs} jobs in ${c.jobs} namespaces\n\n`,
+    `\nSeveral servers on one PostgreSQL: ${c.servers} server processes, ${c.workers} workers (in-process, instant commands), ${c.jobs} jobs in ${c.jobs} namespaces, max_parallel ${c.maxParallel} each; finish → next start from the workers' host times\n\n`,
   );
   process.stdout.write(
     '| hosts | run | hosts/s | finish → next start p50 | p99 | CPU ms/host (all servers) | peak RSS (one server) | hosts started per server | jobs |\n|---:|---:|---:|---:|---:|---:|---:|---|---|\n',

@@ -42,6 +42,12 @@ export interface ClusterOptions {
   readonly now: () => number;
 }
 
+/**
+ * A job just submitted is left this long to the server it was submitted to (which launches it at once when
+ * its namespace is free), so namespaces spread over the servers that take the submissions.
+ */
+const SUBMITTER_FIRST_MS = 1_000;
+
 /** Fallback polling while waiting for an answer or for events: NOTIFY is the fast path, not the only one. */
 const POLL_MS = 1_000;
 
@@ -254,6 +260,11 @@ export class Cluster {
         const free = l.owner === null || l.expiresAt === null || l.expiresAt <= now;
         if (!free) {
           next = Math.min(next, (l.expiresAt ?? now) - now + 50);
+          continue;
+        }
+        const fresh = l.state === 'pending' && l.owner === null && now - l.createdAt < SUBMITTER_FIRST_MS;
+        if (fresh && !this.owns(l.namespace)) {
+          next = Math.min(next, l.createdAt + SUBMITTER_FIRST_MS - now + 50);
           continue;
         }
         try {

@@ -33,13 +33,14 @@ export function requestNotFound(id: number): PogoError {
 }
 
 /** The active-job lease columns, and their record. */
-export const ACTIVE_LEASE_SQL = `SELECT id, namespace, state, lease_owner, lease_expires_at FROM jobs
+export const ACTIVE_LEASE_SQL = `SELECT id, namespace, state, created_at, lease_owner, lease_expires_at FROM jobs
   WHERE state IN ('pending', 'running', 'needs-password') ORDER BY created_at, id`;
 
 export interface ActiveLeaseRow {
   readonly id: string;
   readonly namespace: string;
   readonly state: ActiveJobLease['state'];
+  readonly created_at: number;
   readonly lease_owner: string | null;
   readonly lease_expires_at: number | null;
 }
@@ -49,6 +50,7 @@ export function activeLeaseOf(r: ActiveLeaseRow): ActiveJobLease {
     jobId: r.id,
     namespace: r.namespace,
     state: r.state,
+    createdAt: r.created_at,
     owner: r.lease_owner,
     expiresAt: r.lease_expires_at,
   };

@@ -136,6 +136,7 @@ export interface ActiveJobLease {
   readonly jobId: string;
   readonly namespace: string;
   readonly state: JobState;
+  readonly createdAt: number;
   /** Null when no dispatcher holds the lease. */
   readonly owner: string | null;
   readonly expiresAt: number | null;

@@ -58,7 +58,7 @@ export function clusterContract(store: StoreRef): void {
     );
     const leases = await store().activeLeases();
     expect(leases.map((l) => l.jobId)).toEqual(['j-a', 'j-b']);
-    expect(leases[0]).toMatchObject({ state: 'pending', owner: null, expiresAt: null });
+    expect(leases[0]).toMatchObject({ state: 'pending', createdAt: 1, owner: null, expiresAt: null });
     expect(leases[1]).toMatchObject({ state: 'running', owner: 'd1', expiresAt: 1_100 });
   });
 
