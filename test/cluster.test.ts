@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord, HostRecord, JobRecord, JobView, Page } from '../src/model/index.ts';
 import type { TestServer } from './support/pogo-server.ts';
-import { api, startServer, until } from './support/pogo-server.ts';
+import type { PogoProcess } from './support/pogo-server.ts';
+import { api, spawnPogo, startServer, until, waitForOutput } from './support/pogo-server.ts';
 import { adminQuery, dropSchema, ensurePostgres, randomSchema, urlWithSchema } from './support/postgres.ts';
 import { readSse } from './support/sse-client.ts';
 
@@ -29,7 +30,8 @@ async function start(name: string, token?: string, extra: readonly string[] = []
   if (token !== undefined) await copyFile(join(dir, 's1', 'admin.token'), join(data, 'admin.token'));
   const s = await startServer(data, join(dir, 'home'), [
     '--listen', '127.0.0.1:0', '--store', urlWithSchema(schema), '--name', name,
-    '--transport', 'local', '--capacity', '2', '--worker-grace', '2s', ...extra,
+    '--transport', 'local', '--capacity', '2', '--worker-grace', '2s',
+    ...(extra.includes('api') ? [] : ['--insecure-loopback', '--worker-listen', '127.0.0.1:0']), ...extra,
   ]); // prettier-ignore
   servers.set(name, s);
   return s;
@@ -280,8 +282,68 @@ describe('three servers on one PostgreSQL', () => {
     expect((await api<JobView>(frozen, 'GET', `/v1/jobs/${job.id}`)).state).toBe(end.state);
   }, 180_000);
 
+  it('a worker connected to every server: its hosts outlive their owner’s kill -9 and are reported to the new owner', async () => {
+    await mkdir(join(dir, 'markers', 'ext'));
+    const live = NAMES.filter((n) => servers.has(n)).map(server);
+    const worker: PogoProcess = spawnPogo(
+      [
+        'worker', '--name', 'ext', '--capacity', String(2 * live.length), '--transport', 'local',
+        '--insecure-loopback', ...live.flatMap((x) => ['--server', `ws://127.0.0.1:${x.workerPort}`]),
+      ], // prettier-ignore
+      { HOME: join(dir, 'home') },
+    );
+    try {
+      // The worker's instances (one per server), as the servers list them.
+      const ext = await until(
+        async () => {
+          const ws = await Promise.all(
+            live.map((x) => api<{ items: { name: string; instance: string }[] }>(x, 'GET', '/v1/workers')),
+          );
+          const mine = ws.map((w) => w.items.find((i) => i.name === 'ext')?.instance);
+          return mine.every((m) => m !== undefined) ? new Set(mine) : undefined;
+        },
+        30_000,
+        'the worker on every server',
+      );
+      const job = await api<JobRecord>(live[0] as TestServer, 'POST', '/v1/jobs', {
+        namespace: 'ext',
+        targets: 'e-[01-12]',
+        command: `echo run >> ${join(dir, 'markers', 'ext')}/$POGO_HOST; sleep 2`,
+        maxParallel: '4',
+        hooks: { pre: false, post: false },
+      });
+      // Wait until the external worker runs some of the job's hosts, then kill their server.
+      const running = await until(
+        async () => {
+          const hs = (await api<Page<HostRecord>>(live[0] as TestServer, 'GET', `/v1/jobs/${job.id}/hosts`))
+            .items;
+          const onExt = hs.filter((h) => h.state === 'running' && h.worker !== null && ext.has(h.worker));
+          return onExt.length > 0 ? onExt.map((h) => h.host) : undefined;
+        },
+        30_000,
+        'hosts on the external worker',
+      );
+      const { owner } = await ownerOf(job.id);
+      await server(owner as string).process.kill9();
+      servers.delete(owner as string);
+      const survivor = server(NAMES.find((n) => servers.has(n)) as string);
+      const end = await waitState(survivor, job.id, ['succeeded', 'failed', 'halted']);
+      const hosts = (await api<Page<HostRecord>>(survivor, 'GET', `/v1/jobs/${job.id}/hosts`)).items;
+      // The hosts the external worker ran through the kill were reported to the new owner: succeeded.
+      for (const h of running) expect(hosts.find((x) => x.host === h)?.state, h).toBe('succeeded');
+      const runs = await markers('ext');
+      for (const h of hosts) expect((runs.get(h.host) ?? []).length, h.host).toBeLessThanOrEqual(1);
+      const events = await allEvents(survivor, job.id);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(['succeeded', 'failed']).toContain(end.state);
+      await waitForOutput(worker, /connected to dispatcher/);
+    } finally {
+      await worker.stop();
+    }
+  }, 180_000);
+
   it('--roles: an API-only server submits and streams jobs that dispatchers drive; a dispatcher-only one serves no API', async () => {
-    const token = server('s3').token;
+    const token = server(NAMES.find((n) => servers.has(n)) as string).token;
     const apiOnly = await start('api1', token, ['--roles', 'api']);
     const dispatcherOnly = await start('disp1', token, ['--roles', 'dispatcher']);
     expect(apiOnly.process.output()).not.toContain('embedded worker');

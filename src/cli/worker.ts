@@ -20,7 +20,7 @@ import { workerLogger } from './worker-log.ts';
 
 /** `pogo worker`'s flags as commander hands them over. */
 export interface WorkerFlags {
-  readonly server?: string;
+  readonly server: string[];
   readonly capacity: string;
   readonly name?: string;
   readonly ca?: string;
@@ -48,7 +48,12 @@ export function registerWorker(program: Command, ctx: CommandContext): Command {
         'SIGINT/SIGTERM: take no new task, let running ones finish and deliver their\n' +
         'results, then exit 0; a second signal kills the running tasks.',
     )
-    .option('--server <url>', 'the worker port: wss://HOST:PORT (ws:// only with --insecure-loopback)')
+    .option(
+      '--server <url>',
+      'the worker port: wss://HOST:PORT (ws:// only with --insecure-loopback); repeat for each server of a cluster',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--capacity <n>', 'tasks run at once at most', '200')
     .option('--name <name>', 'worker name shown by the server (default: this host’s name)')
     .option('--ca <file>', 'CA certificate (PEM) the server’s certificate must chain to')
@@ -67,22 +72,26 @@ export function registerWorker(program: Command, ctx: CommandContext): Command {
 
 /** Run the worker until a signal stops it; 0 when every result was delivered, 1 when some were not. */
 export async function runWorker(flags: WorkerFlags, ctx: CommandContext): Promise<number> {
-  const url = flags.server;
-  if (url === undefined) {
+  const urls = flags.server;
+  if (urls.length === 0) {
     throw usageError(
       '--server is required',
       'pogo worker --server wss://HOST:PORT --ca CA --cert CERT --key KEY',
     );
   }
+  if (new Set(urls).size !== urls.length) throw usageError('--server: the same server is given twice');
   const capacity = Number(flags.capacity);
-  if (!/^\s*\d+\s*$/.test(flags.capacity) || capacity < 1 || capacity > 100_000) {
-    throw usageError(`--capacity: "${flags.capacity}" is not a whole number from 1 to 100000`);
+  if (!/^\s*\d+\s*$/.test(flags.capacity) || capacity < urls.length || capacity > 100_000) {
+    throw usageError(
+      `--capacity: "${flags.capacity}" is not a whole number from ${urls.length} to 100000`,
+      urls.length > 1 ? 'the capacity is shared out between the servers: at least one each' : undefined,
+    );
   }
   const name = flags.name ?? hostname();
   if (name === '' || name.length > 200) throw usageError(`--name: must be 1 to 200 characters`);
   const tls = await readTls(flags);
   try {
-    checkLinkUrl({ url, tls, insecureLoopback: flags.insecureLoopback });
+    for (const url of urls) checkLinkUrl({ url, tls, insecureLoopback: flags.insecureLoopback });
   } catch (e: unknown) {
     if (isPogoError(e, 'WORKER_TLS')) throw new PogoError('USAGE', e.message, { hint: e.hint, cause: e });
     throw e;
@@ -94,9 +103,19 @@ export async function runWorker(flags: WorkerFlags, ctx: CommandContext): Promis
   // Password envelopes are sealed to the worker's certificate: its key opens them (no TLS, no envelopes).
   const identity = tls ? workerIdentity(tls.cert, tls.key) : undefined;
   const secrets = flags.secrets !== undefined ? await loadSecretsDir(flags.secrets) : undefined;
-  const agent = new WorkerAgent({ name, capacity, transport, targetOf, log, identity, secrets });
-  const link = connectWorker(agent, { url, tls, insecureLoopback: flags.insecureLoopback, log });
-  log.info({ url, capacity }, `worker ${name} (${agent.instance}) started: ${url}, capacity ${capacity}`);
+  // One agent per server, each with its share of the capacity and the other servers as fallbacks: a
+  // server's jobs taken over by another after it died find its tasks and results there.
+  const agents = urls.map((url, i) => {
+    const share = Math.floor(capacity / urls.length) + (i < capacity % urls.length ? 1 : 0);
+    const agent = new WorkerAgent({ name, capacity: share, transport, targetOf, log, identity, secrets });
+    const fallbacks = [...urls.slice(i + 1), ...urls.slice(0, i)];
+    const link = connectWorker(agent, { url, fallbacks, tls, insecureLoopback: flags.insecureLoopback, log });
+    log.info(
+      { url, capacity: share },
+      `worker ${name} (${agent.instance}) started: ${url}, capacity ${share}`,
+    );
+    return { agent, link };
+  });
 
   let signals = 0;
   let stopped: () => void = () => undefined;
@@ -104,14 +123,15 @@ export async function runWorker(flags: WorkerFlags, ctx: CommandContext): Promis
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
     if (signals === 1) {
+      const running = agents.reduce((n, a) => n + a.agent.running, 0);
       log.info(
-        { signal, running: agent.running },
-        `${signal}: stopping; ${agent.running} running task(s) finish and report (${signal} again kills them)`,
+        { signal, running },
+        `${signal}: stopping; ${running} running task(s) finish and report (${signal} again kills them)`,
       );
-      void agent.stop().then(stopped);
+      void Promise.all(agents.map((a) => a.agent.stop())).then(stopped);
     } else {
       log.warn({ signal }, `${signal} again: killing running tasks`);
-      void agent.stop({ force: true });
+      for (const a of agents) void a.agent.stop({ force: true });
     }
   };
   process.on('SIGINT', onSignal);
@@ -121,10 +141,10 @@ export async function runWorker(flags: WorkerFlags, ctx: CommandContext): Promis
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await link.close();
+    for (const a of agents) await a.link.close();
     await transport.close();
   }
-  const undelivered = agent.held.length;
+  const undelivered = agents.reduce((n, a) => n + a.agent.held.length, 0);
   log.info(
     { undelivered },
     undelivered === 0 ? 'worker stopped' : `worker stopped; ${undelivered} result(s) undelivered`,

@@ -498,6 +498,7 @@ export class Dispatcher implements WorkerChannelHandler {
     const { driver: d, hosts, epoch } = loaded;
     this.drivers.set(record.id, d);
     if (record.state === 'pending') d.note({ type: 'job:submitted', t: record.createdAt, by: record.user });
+    const report = new Set<WorkerSlot>();
     for (const h of hosts) {
       if (h.state !== 'running') continue;
       const key: TaskKey = { job: record.id, host: h.host, attempt: h.attempt };
@@ -511,7 +512,11 @@ export class Dispatcher implements WorkerChannelHandler {
       const ref = this.delivery.board.assign(key, w, true);
       ref.committed = true;
       if (!w.channel) this.delivery.armGrace(w);
+      else report.add(w);
     }
+    // A worker already connected here got these tasks from the job's previous owner: it says what it holds
+    // (and sends its results again) only in a hello, so its link is closed and it reconnects at once.
+    for (const w of report) w.channel?.close(`job ${record.id} was taken over: report the tasks held`);
     this.settle(d);
     this.log.info({ job: record.id, state: record.state, epoch }, 'job taken up');
     return d;

@@ -35,6 +35,11 @@ export interface WorkerTls {
 export interface ConnectWorkerOptions {
   /** `wss://host:port` (or `ws://` on loopback with `insecureLoopback`). */
   readonly url: string;
+  /**
+   * Other servers of the same cluster, tried in turn while `url` cannot be reached (its jobs are taken
+   * over by one of them, which then needs this worker's held tasks and results).
+   */
+  readonly fallbacks?: readonly string[] | undefined;
   readonly tls?: WorkerTls | undefined;
   /** Allow plain `ws://`, only to a loopback address (tests, demos). */
   readonly insecureLoopback?: boolean | undefined;
@@ -112,7 +117,7 @@ export function checkTlsMaterial(tls: WorkerTls): void {
  * certificate has the wrong name or role included) are logged (WORKER_CONNECT_FAILED) and retried.
  */
 export function connectWorker(agent: WorkerAgent, options: ConnectWorkerOptions): WorkerLink {
-  const url = checkLinkUrl(options);
+  const urls = [options.url, ...(options.fallbacks ?? [])].map((u) => checkLinkUrl({ ...options, url: u }));
   const ca = options.tls ? checkOwnCertificate(options.tls, 'worker') : undefined;
   const log = options.log ?? silentLinkLogger;
   const stop = new AbortController();
@@ -126,7 +131,9 @@ export function connectWorker(agent: WorkerAgent, options: ConnectWorkerOptions)
 
   const loop = async (): Promise<void> => {
     let failures = 0;
+    let at = 0;
     while (!stop.signal.aborted && !agent.stopped) {
+      const url = urls[at] as URL;
       let welcomed = false;
       try {
         const socket = open(url, options.tls, ca);
@@ -145,6 +152,11 @@ export function connectWorker(agent: WorkerAgent, options: ConnectWorkerOptions)
       }
       current = undefined;
       failures = welcomed ? 1 : failures + 1;
+      // A server that does not answer: try the next one (a welcomed link that closed is tried again first).
+      if (!welcomed && urls.length > 1) {
+        at = (at + 1) % urls.length;
+        if (at !== 0) failures = Math.max(0, failures - 1);
+      }
       if (stop.signal.aborted || agent.stopped) break;
       const delay = backoffDelay(failures);
       log.debug({ url: url.href, delayMs: delay }, `reconnecting in ${(delay / 1000).toFixed(1)} s`);
