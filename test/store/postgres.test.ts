@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isPogoError } from '../../src/model/index.ts';
 import { openPostgresStore } from '../../src/store/index.ts';
-import type { Store } from '../../src/store/index.ts';
+import type { Store, StoreChange } from '../../src/store/index.ts';
 import {
   adminQuery,
   dropSchema,
@@ -250,6 +250,38 @@ describe('PostgreSQL store', () => {
     expect((await s.getJob('j-kick')).state).toBe('running');
   });
 
+  it('re-establishes its LISTEN connection when PostgreSQL ends it, says resync, and hears changes again', async () => {
+    const schema = randomSchema();
+    const watcher = openStore(schema);
+    const writer = openStore(schema);
+    await watcher.migrate();
+    const seen: StoreChange[] = [];
+    watcher.watch((c) => seen.push(c));
+    const heard = async (id: string): Promise<void> => {
+      for (let i = 0; i < 100; i++) {
+        if (seen.some((c) => c.topic === 'job' && c.jobId === id)) return;
+        if (i % 10 === 0) await writer.createJob(newJob(`${id}-${i}`)).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no change for ${id}: ${JSON.stringify(seen)}`);
+    };
+    // The listening connection comes up asynchronously: a first change gets through.
+    for (let i = 0; i < 100 && !seen.some((c) => c.topic === 'job'); i++) {
+      await writer.createJob(newJob(`j-first-${i}`));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen.some((c) => c.topic === 'job')).toBe(true);
+    const killed = await adminQuery<{ ok: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1',
+      [`pogo-listen:${schema}`],
+    );
+    expect(killed).toHaveLength(1);
+    await until(() => seen.some((c) => c.topic === 'resync'), 10_000);
+    seen.length = 0;
+    await writer.createJob(newJob('j-after-kill'));
+    await heard('j-after-kill');
+  });
+
   it('a closed store is STORE_UNAVAILABLE', async () => {
     const s = openStore();
     await s.migrate();
@@ -270,4 +302,12 @@ function closedPort(): Promise<number> {
     });
     srv.on('error', reject);
   });
+}
+
+async function until(pred: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (pred()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out');
 }

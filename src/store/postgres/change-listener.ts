@@ -43,7 +43,9 @@ export class ChangeListener {
     this.connecting = true;
     const client = new Client({
       connectionString: this.options.connectionString,
-      application_name: 'pogo-listen',
+      // Named with its schema in pg_stat_activity (several Pogos, or tests, share a database).
+      application_name:
+        `pogo-listen${this.options.schema !== undefined ? `:${this.options.schema}` : ''}`.slice(0, 63),
       ...(this.options.startupOptions !== undefined ? { options: this.options.startupOptions } : {}),
     });
     client.on('error', () => this.dropped(client));
