@@ -30,7 +30,7 @@ async function start(name: string, token?: string, extra: readonly string[] = []
   if (token !== undefined) await copyFile(join(dir, 's1', 'admin.token'), join(data, 'admin.token'));
   const s = await startServer(data, join(dir, 'home'), [
     '--listen', '127.0.0.1:0', '--store', urlWithSchema(schema), '--name', name,
-    '--transport', 'local', '--capacity', '2', '--worker-grace', '2s',
+    '--transport', 'local', '--capacity', '2', '--worker-grace', '5s',
     ...(extra.includes('api') ? [] : ['--insecure-loopback', '--worker-listen', '127.0.0.1:0']), ...extra,
   ]); // prettier-ignore
   servers.set(name, s);

@@ -53,6 +53,8 @@ const POLL_MS = 1_000;
 
 export class Cluster {
   private readonly namespaces = new Map<string, number>();
+  /** When each namespace was last taken or renewed for a launch or takeover (kept through the next renewal). */
+  private readonly ensuredAt = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
   private scanTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -109,6 +111,14 @@ export class Cluster {
       return false;
     }
     const had = this.namespaces.get(namespace);
+    if (had !== lease.epoch && (await this.foreignJobs(namespace))) {
+      // Taken from a server whose namespace lease lapsed while its job leases live on (a slow renewal):
+      // it still drives those jobs, so this server must not decide for the namespace beside it.
+      await this.o.store.releaseNamespaceLease(namespace, this.o.name, lease.epoch);
+      this.namespaces.delete(namespace);
+      return false;
+    }
+    this.ensuredAt.set(namespace, this.o.now());
     this.namespaces.set(namespace, lease.epoch);
     if (had !== undefined && had !== lease.epoch) {
       // Our lease lapsed and we took it again: another server may have driven its jobs meanwhile.
@@ -123,8 +133,11 @@ export class Cluster {
    */
   async renew(): Promise<void> {
     const driven = this.host.drivenNamespaces();
+    const now = this.o.now();
     for (const [ns, epoch] of [...this.namespaces]) {
-      if (!driven.has(ns)) {
+      // A namespace just taken for a job being launched or taken up is not idle, though no driver shows it yet.
+      const claimed = now - (this.ensuredAt.get(ns) ?? 0) < this.o.leaseTtlMs / 2;
+      if (!driven.has(ns) && !claimed) {
         this.namespaces.delete(ns);
         await this.o.store.releaseNamespaceLease(ns, this.o.name, epoch).catch(() => undefined);
         continue;
@@ -141,6 +154,19 @@ export class Cluster {
         this.host.dropNamespace(ns);
       }
     }
+  }
+
+  /** Whether another server holds a live lease on an active job of the namespace. */
+  private async foreignJobs(namespace: string): Promise<boolean> {
+    const now = this.o.now();
+    return (await this.o.store.activeLeases()).some(
+      (l) =>
+        l.namespace === namespace &&
+        l.owner !== null &&
+        l.owner !== this.o.name &&
+        l.expiresAt !== null &&
+        l.expiresAt > now,
+    );
   }
 
   /**

@@ -361,6 +361,8 @@ export class Dispatcher implements WorkerChannelHandler {
 
   async onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage> {
     if (!this.isReady) throw new PogoError('WORKER_CONNECT_FAILED', 'the dispatcher is starting; try again');
+    const elsewhere = await this.heldForOtherServer(hello);
+    if (elsewhere) throw new PogoError('WORKER_CONNECT_FAILED', elsewhere);
     const w = this.delivery.board.connect(channel, this.now());
     this.certificates.register(channel);
     const held = new Set(hello.tasks.map((t) => taskKeyString(t)));
@@ -384,6 +386,23 @@ export class Dispatcher implements WorkerChannelHandler {
       heartbeatMs: this.options.heartbeatMs ?? 5000,
       outputAcked,
     };
+  }
+
+  /**
+   * Several servers: a worker that holds a running task of a job this server does not drive is sent on
+   * (no welcome), so that it moves to the next server of its list until it reaches the job's owner, the
+   * only one that can take its results. Undefined when it may stay.
+   */
+  private async heldForOtherServer(hello: HelloMessage): Promise<string | undefined> {
+    if (!this.store.capabilities.shared) return undefined;
+    for (const t of hello.tasks) {
+      if (this.drivers.has(t.job)) continue;
+      const h = await this.store.getHost(t.job, t.host).catch(() => undefined);
+      if (h?.state === 'running' && h.attempt === t.attempt) {
+        return `the worker holds ${t.host} of job ${t.job}, which this server does not drive: it reports to the server that does`;
+      }
+    }
+    return undefined;
   }
 
   onSeen(channel: WorkerChannel): void {

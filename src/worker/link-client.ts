@@ -58,6 +58,9 @@ export interface WorkerLink {
 
 type ServerCheck = NonNullable<ClientOptions['checkServerIdentity']>;
 
+/** The longest wait between attempts when the worker has several servers to try. */
+const FALLBACK_MAX_DELAY_MS = 2_000;
+
 /** Wait this long for a close handshake before dropping the socket. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -158,7 +161,9 @@ export function connectWorker(agent: WorkerAgent, options: ConnectWorkerOptions)
         if (at !== 0) failures = Math.max(0, failures - 1);
       }
       if (stop.signal.aborted || agent.stopped) break;
-      const delay = backoffDelay(failures);
+      // Moving between the servers of a cluster (one is down, or sent this worker on): keep it quick.
+      const delay =
+        urls.length > 1 ? Math.min(backoffDelay(failures), FALLBACK_MAX_DELAY_MS) : backoffDelay(failures);
       log.debug({ url: url.href, delayMs: delay }, `reconnecting in ${(delay / 1000).toFixed(1)} s`);
       await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
     }
