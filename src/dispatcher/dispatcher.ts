@@ -7,7 +7,7 @@ import type {
   WorkerCertificate,
   WorkerInfo,
 } from '../model/index.ts';
-import { PogoError, isPogoError, isTerminalJobState } from '../model/index.ts';
+import { PogoError, isTerminalJobState } from '../model/index.ts';
 import type { JobAction, Store } from '../store/index.ts';
 import type {
   HelloMessage,
@@ -17,7 +17,6 @@ import type {
   TaskKey,
   WelcomeMessage,
 } from '../worker/index.ts';
-import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
 import { Cluster } from './cluster.ts';
 import { ConfigCache } from './config-cache.ts';
 import { applyAction } from './job-actions.ts';
@@ -25,6 +24,7 @@ import { EnvelopeKeeper } from './envelope-keeper.ts';
 import { EventHub } from './event-hub.ts';
 import { StoreRecovery } from './store-recovery.ts';
 import { WorkerCertificates } from './worker-certificates.ts';
+import { WorkerMessages } from './worker-messages.ts';
 import type { HostDetail } from './job-driver.ts';
 import type { JobDriver } from './job-driver.ts';
 import { JobLoader } from './job-loader.ts';
@@ -58,9 +58,6 @@ export interface DispatcherOptions {
   readonly now?: () => number;
 }
 
-/** Per-host output kept beyond the task's own cap before the dispatcher drops chunks (worker bug or hostile worker). */
-const OUTPUT_SLACK = 64 * 1024;
-
 /**
  * Owns live jobs (by lease), the namespace ledgers they share, and the task board. Every change is written
  * through the group-committing ProgressWriter; a task goes to a worker only after its "running" row is
@@ -80,7 +77,7 @@ export class Dispatcher implements WorkerChannelHandler {
   private readonly certificates = new WorkerCertificates();
   private readonly drivers = new Map<string, JobDriver>();
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
-  private readonly outputBytes = new Map<string, number>();
+  private readonly links: WorkerMessages;
   private readonly store: Store;
   private readonly log: Logger;
   private readonly now: () => number;
@@ -129,6 +126,29 @@ export class Dispatcher implements WorkerChannelHandler {
         envelopeFor: (id, w) => this.envelopes.boxJson(id, w.fingerprint),
       },
       { writer: this.writer, now: this.now, graceMs: this.graceMs, log: this.log, metrics: this.metrics },
+    );
+    const isReady = (): boolean => this.isReady;
+    this.links = new WorkerMessages(
+      {
+        store: options.store,
+        delivery: this.delivery,
+        writer: this.writer,
+        metrics: this.metrics,
+        certificates: this.certificates,
+        log: this.log,
+        now: this.now,
+        name: options.name,
+        heartbeatMs: options.heartbeatMs,
+      },
+      {
+        get isReady() {
+          return isReady();
+        },
+        driver: (id) => this.drivers.get(id),
+        isDriven: (id) => this.drivers.has(id),
+        endHost: (d, host, outcome, detail) => this.endHost(d, host, outcome, detail),
+        schedulePump: () => this.schedulePump(),
+      },
     );
     this.deciding = options.deciding ?? true;
     this.cluster = new Cluster(
@@ -357,140 +377,25 @@ export class Dispatcher implements WorkerChannelHandler {
     return this.drivers.size;
   }
 
-  // ---- worker link ---------------------------------------------------------------------------------
+  // ---- worker link: handled by WorkerMessages -------------------------------------------------------
 
-  async onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage> {
-    if (!this.isReady) throw new PogoError('WORKER_CONNECT_FAILED', 'the dispatcher is starting; try again');
-    const elsewhere = await this.heldForOtherServer(hello);
-    if (elsewhere) throw new PogoError('WORKER_CONNECT_FAILED', elsewhere);
-    const w = this.delivery.board.connect(channel, this.now());
-    this.certificates.register(channel);
-    const held = new Set(hello.tasks.map((t) => taskKeyString(t)));
-    const outputAcked: WelcomeMessage['outputAcked'] = [];
-    for (const t of hello.tasks) {
-      const seq = await this.store.lastOutputSeq(t.job, t.host, t.attempt);
-      outputAcked.push({ job: t.job, host: t.host, attempt: t.attempt, seq });
-    }
-    // Tasks handed to this worker that it does not hold never reached it: hand them out again.
-    for (const ref of this.delivery.board.tasksOf(w.instance)) {
-      if (held.has(ref.key)) continue;
-      if (ref.sent) this.delivery.requeue(ref, `worker ${w.name} reconnected without it`);
-      else setImmediate(() => this.delivery.trySend(ref));
-    }
-    this.log.info({ worker: w.name, instance: w.instance, remote: channel.remote }, 'worker connected');
-    this.schedulePump();
-    return {
-      type: 'welcome',
-      protocol: LINK_PROTOCOL_VERSION,
-      dispatcher: this.options.name,
-      heartbeatMs: this.options.heartbeatMs ?? 5000,
-      outputAcked,
-    };
+  onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage> {
+    return this.links.onHello(channel, hello);
   }
-
-  /**
-   * Several servers: a worker that holds a running task of a job this server does not drive is sent on
-   * (no welcome), so that it moves to the next server of its list until it reaches the job's owner, the
-   * only one that can take its results. Undefined when it may stay.
-   */
-  private async heldForOtherServer(hello: HelloMessage): Promise<string | undefined> {
-    if (!this.store.capabilities.shared) return undefined;
-    for (const t of hello.tasks) {
-      if (this.drivers.has(t.job)) continue;
-      const h = await this.store.getHost(t.job, t.host).catch(() => undefined);
-      if (h?.state === 'running' && h.attempt === t.attempt) {
-        return `the worker holds ${t.host} of job ${t.job}, which this server does not drive: it reports to the server that does`;
-      }
-    }
-    return undefined;
-  }
-
   onSeen(channel: WorkerChannel): void {
-    const w = this.delivery.board.worker(channel.instance);
-    if (w) w.lastSeenAt = this.now();
+    this.links.onSeen(channel);
   }
-
   onOutput(channel: WorkerChannel, m: OutputMessage): void {
-    const d = this.drivers.get(m.job);
-    const ack = (): void =>
-      channel.send({ type: 'output-ack', job: m.job, host: m.host, attempt: m.attempt, seq: m.seq });
-    if (!d) return void this.writer.afterCommit(ack);
-    const data = Buffer.from(m.data, 'base64');
-    const key = taskKeyString(m);
-    const used = this.outputBytes.get(key) ?? 0;
-    if (used + data.length <= d.record.options.task.outputCapBytes + OUTPUT_SLACK) {
-      this.outputBytes.set(key, used + data.length);
-      this.writer.addOutput({
-        jobId: m.job,
-        host: m.host,
-        attempt: m.attempt,
-        seq: m.seq,
-        t: m.t,
-        stream: m.stream,
-        source: m.source,
-        data,
-      });
-    }
-    this.writer.afterCommit((err) => {
-      if (err === undefined) ack();
-    });
+    this.links.onOutput(channel, m);
   }
-
   onResult(channel: WorkerChannel, m: ResultMessage): void {
-    const ack = (err?: unknown): void => {
-      if (err === undefined) channel.send({ type: 'ack', job: m.job, host: m.host, attempt: m.attempt });
-    };
-    const ref = this.delivery.board.task(m);
-    const d = this.drivers.get(m.job);
-    if (!d) return void this.resultOfOtherJob(m, ack);
-    if (!ref || d.rollout.hostState(m.host) !== 'running' || d.attemptOf(m.host) !== m.attempt) {
-      // Already recorded (a resend after a reconnect), or the host was given up as lost: just confirm.
-      return void this.writer.afterCommit(ack);
-    }
-    this.delivery.board.remove(ref);
-    this.outputBytes.delete(ref.key);
-    this.metrics.finished(m.outcome, (m.endedAt - m.startedAt) / 1000);
-    this.endHost(d, m.host, m.outcome, {
-      exitCode: m.exitCode,
-      signal: m.signal,
-      message: m.message,
-      errorCode: m.errorCode,
-      startedAt: m.startedAt,
-      endedAt: m.endedAt,
-      truncated: m.truncated,
-    });
-    this.writer.afterCommit(ack);
+    this.links.onResult(channel, m);
   }
-
-  /**
-   * A result of a job not driven here: confirmed when the store already has the host's outcome (a resend),
-   * else kept by the worker (no ack), since the job's owner still waits for it.
-   */
-  private resultOfOtherJob(m: ResultMessage, ack: (err?: unknown) => void): void {
-    this.store.getHost(m.job, m.host).then(
-      (h) => {
-        if (h.state === 'running' && h.attempt === m.attempt) {
-          this.log.warn(
-            { job: m.job, host: m.host, attempt: m.attempt },
-            'result of a job another server drives: the worker keeps it for that server',
-          );
-        } else this.writer.afterCommit(ack);
-      },
-      (e: unknown) => {
-        if (isPogoError(e, 'STORE_NOT_FOUND')) this.writer.afterCommit(ack);
-        else this.log.warn({ err: e, job: m.job }, 'cannot check a result of another job; not confirmed');
-      },
-    );
-  }
-
   onRefuse(channel: WorkerChannel, m: RefuseMessage): void {
-    this.delivery.refuse(channel, m);
+    this.links.onRefuse(channel, m);
   }
-
   onDisconnect(channel: WorkerChannel, reason: string): void {
-    const w = this.delivery.board.disconnect(channel);
-    this.log.info({ worker: channel.name, reason }, 'worker disconnected');
-    if (w) this.delivery.armGrace(w);
+    this.links.onDisconnect(channel, reason);
   }
 
   // ---- internals -----------------------------------------------------------------------------------
@@ -598,7 +503,7 @@ export class Dispatcher implements WorkerChannelHandler {
     clearTimeout(this.deadlines.get(d.id));
     this.deadlines.delete(d.id);
     for (const ref of this.delivery.board.tasksOfJob(d.id)) {
-      this.outputBytes.delete(ref.key);
+      this.links.forgetOutput(ref.key);
       this.delivery.board.remove(ref);
     }
   }
@@ -720,7 +625,7 @@ export class Dispatcher implements WorkerChannelHandler {
     for (const t of this.deadlines.values()) clearTimeout(t);
     this.deadlines.clear();
     this.drivers.clear();
-    this.outputBytes.clear();
+    this.links.clearOutput();
     this.delivery.reset('the dispatcher takes its jobs up again after a store failure');
     this.loader.resetLedgers();
     this.writer.resume();

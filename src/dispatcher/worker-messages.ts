@@ -1,0 +1,204 @@
+// The dispatcher's side of the worker link protocol: hello and welcome, output, results, refusals, disconnects.
+import type { HostOutcome } from '../model/index.ts';
+import { PogoError, isPogoError } from '../model/index.ts';
+import type { Store } from '../store/index.ts';
+import type {
+  HelloMessage,
+  OutputMessage,
+  RefuseMessage,
+  ResultMessage,
+  WelcomeMessage,
+} from '../worker/index.ts';
+import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
+import type { HostDetail, JobDriver } from './job-driver.ts';
+import type { Logger } from './logger.ts';
+import type { DispatcherMetrics } from './metrics.ts';
+import type { ProgressWriter } from './progress-writer.ts';
+import type { TaskDelivery } from './task-delivery.ts';
+import type { WorkerCertificates } from './worker-certificates.ts';
+import type { WorkerChannel, WorkerChannelHandler } from './worker-channel.ts';
+
+/** Per-host output kept beyond the task's own cap before the dispatcher drops chunks (worker bug or hostile worker). */
+const OUTPUT_SLACK = 64 * 1024;
+
+/** What the link handling needs of its dispatcher. */
+export interface WorkerMessagesHost {
+  readonly isReady: boolean;
+  driver(jobId: string): JobDriver | undefined;
+  isDriven(jobId: string): boolean;
+  /** A host ended: tell the engine, write it, let the next hosts start. */
+  endHost(d: JobDriver, host: string, outcome: HostOutcome, detail: HostDetail): void;
+  schedulePump(): void;
+}
+
+export interface WorkerMessagesOptions {
+  readonly store: Store;
+  readonly delivery: TaskDelivery;
+  readonly writer: ProgressWriter;
+  readonly metrics: DispatcherMetrics;
+  readonly certificates: WorkerCertificates;
+  readonly log: Logger;
+  readonly now: () => number;
+  /** The dispatcher's name, in welcomes. */
+  readonly name: string;
+  readonly heartbeatMs?: number | undefined;
+}
+
+/**
+ * Messages from workers. A result is acknowledged only once stored (after the commit that holds it); a
+ * result of a job another server drives is not acknowledged at all, so the worker keeps it for that server.
+ */
+export class WorkerMessages implements WorkerChannelHandler {
+  /** Output bytes stored per task attempt (the per-host cap, with slack). */
+  private readonly outputBytes = new Map<string, number>();
+
+  constructor(
+    private readonly o: WorkerMessagesOptions,
+    private readonly host: WorkerMessagesHost,
+  ) {}
+
+  /** Forget the output count of a task (it ended or was dropped). */
+  forgetOutput(key: string): void {
+    this.outputBytes.delete(key);
+  }
+
+  /** Forget every output count (the dispatcher reloads its jobs). */
+  clearOutput(): void {
+    this.outputBytes.clear();
+  }
+
+  async onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage> {
+    if (!this.host.isReady)
+      throw new PogoError('WORKER_CONNECT_FAILED', 'the dispatcher is starting; try again');
+    const elsewhere = await this.heldForOtherServer(hello);
+    if (elsewhere) throw new PogoError('WORKER_CONNECT_FAILED', elsewhere);
+    const w = this.o.delivery.board.connect(channel, this.o.now());
+    this.o.certificates.register(channel);
+    const held = new Set(hello.tasks.map((t) => taskKeyString(t)));
+    const outputAcked: WelcomeMessage['outputAcked'] = [];
+    for (const t of hello.tasks) {
+      const seq = await this.o.store.lastOutputSeq(t.job, t.host, t.attempt);
+      outputAcked.push({ job: t.job, host: t.host, attempt: t.attempt, seq });
+    }
+    // Tasks handed to this worker that it does not hold never reached it: hand them out again.
+    for (const ref of this.o.delivery.board.tasksOf(w.instance)) {
+      if (held.has(ref.key)) continue;
+      if (ref.sent) this.o.delivery.requeue(ref, `worker ${w.name} reconnected without it`);
+      else setImmediate(() => this.o.delivery.trySend(ref));
+    }
+    this.o.log.info({ worker: w.name, instance: w.instance, remote: channel.remote }, 'worker connected');
+    this.host.schedulePump();
+    return {
+      type: 'welcome',
+      protocol: LINK_PROTOCOL_VERSION,
+      dispatcher: this.o.name,
+      heartbeatMs: this.o.heartbeatMs ?? 5000,
+      outputAcked,
+    };
+  }
+
+  /**
+   * Several servers: a worker that holds a running task of a job this server does not drive is sent on
+   * (no welcome), so that it moves to the next server of its list until it reaches the job's owner, the
+   * only one that can take its results. Undefined when it may stay.
+   */
+  private async heldForOtherServer(hello: HelloMessage): Promise<string | undefined> {
+    if (!this.o.store.capabilities.shared) return undefined;
+    for (const t of hello.tasks) {
+      if (this.host.isDriven(t.job)) continue;
+      const h = await this.o.store.getHost(t.job, t.host).catch(() => undefined);
+      if (h?.state === 'running' && h.attempt === t.attempt) {
+        return `the worker holds ${t.host} of job ${t.job}, which this server does not drive: it reports to the server that does`;
+      }
+    }
+    return undefined;
+  }
+
+  onSeen(channel: WorkerChannel): void {
+    const w = this.o.delivery.board.worker(channel.instance);
+    if (w) w.lastSeenAt = this.o.now();
+  }
+
+  onOutput(channel: WorkerChannel, m: OutputMessage): void {
+    const d = this.host.driver(m.job);
+    const ack = (): void =>
+      channel.send({ type: 'output-ack', job: m.job, host: m.host, attempt: m.attempt, seq: m.seq });
+    if (!d) return void this.o.writer.afterCommit(ack);
+    const data = Buffer.from(m.data, 'base64');
+    const key = taskKeyString(m);
+    const used = this.outputBytes.get(key) ?? 0;
+    if (used + data.length <= d.record.options.task.outputCapBytes + OUTPUT_SLACK) {
+      this.outputBytes.set(key, used + data.length);
+      this.o.writer.addOutput({
+        jobId: m.job,
+        host: m.host,
+        attempt: m.attempt,
+        seq: m.seq,
+        t: m.t,
+        stream: m.stream,
+        source: m.source,
+        data,
+      });
+    }
+    this.o.writer.afterCommit((err) => {
+      if (err === undefined) ack();
+    });
+  }
+
+  onResult(channel: WorkerChannel, m: ResultMessage): void {
+    const ack = (err?: unknown): void => {
+      if (err === undefined) channel.send({ type: 'ack', job: m.job, host: m.host, attempt: m.attempt });
+    };
+    const ref = this.o.delivery.board.task(m);
+    const d = this.host.driver(m.job);
+    if (!d) return void this.resultOfOtherJob(m, ack);
+    if (!ref || d.rollout.hostState(m.host) !== 'running' || d.attemptOf(m.host) !== m.attempt) {
+      // Already recorded (a resend after a reconnect), or the host was given up as lost: just confirm.
+      return void this.o.writer.afterCommit(ack);
+    }
+    this.o.delivery.board.remove(ref);
+    this.outputBytes.delete(ref.key);
+    this.o.metrics.finished(m.outcome, (m.endedAt - m.startedAt) / 1000);
+    this.host.endHost(d, m.host, m.outcome, {
+      exitCode: m.exitCode,
+      signal: m.signal,
+      message: m.message,
+      errorCode: m.errorCode,
+      startedAt: m.startedAt,
+      endedAt: m.endedAt,
+      truncated: m.truncated,
+    });
+    this.o.writer.afterCommit(ack);
+  }
+
+  /**
+   * A result of a job not driven here: confirmed when the store already has the host's outcome (a resend),
+   * else kept by the worker (no ack), since the job's owner still waits for it.
+   */
+  private resultOfOtherJob(m: ResultMessage, ack: (err?: unknown) => void): void {
+    this.o.store.getHost(m.job, m.host).then(
+      (h) => {
+        if (h.state === 'running' && h.attempt === m.attempt) {
+          this.o.log.warn(
+            { job: m.job, host: m.host, attempt: m.attempt },
+            'result of a job another server drives: the worker keeps it for that server',
+          );
+        } else this.o.writer.afterCommit(ack);
+      },
+      (e: unknown) => {
+        if (isPogoError(e, 'STORE_NOT_FOUND')) this.o.writer.afterCommit(ack);
+        else this.o.log.warn({ err: e, job: m.job }, 'cannot check a result of another job; not confirmed');
+      },
+    );
+  }
+
+  onRefuse(channel: WorkerChannel, m: RefuseMessage): void {
+    this.o.delivery.refuse(channel, m);
+  }
+
+  onDisconnect(channel: WorkerChannel, reason: string): void {
+    const w = this.o.delivery.board.disconnect(channel);
+    this.o.log.info({ worker: channel.name, reason }, 'worker disconnected');
+    if (w) this.o.delivery.armGrace(w);
+  }
+}
