@@ -10,6 +10,7 @@ import type { TestServer } from './support/pogo-server.ts';
 import type { PogoProcess } from './support/pogo-server.ts';
 import { api, spawnPogo, startServer, until, waitForOutput } from './support/pogo-server.ts';
 import { adminQuery, dropSchema, ensurePostgres, randomSchema, urlWithSchema } from './support/postgres.ts';
+import { runPogo } from './support/run-pogo.ts';
 import { readSse } from './support/sse-client.ts';
 
 const NAMES = ['s1', 's2', 's3'];
@@ -172,6 +173,36 @@ describe('three servers on one PostgreSQL', () => {
       expect.arrayContaining(['job.submit', 'job.halt', 'job.resume']),
     );
   }, 180_000);
+
+  it('a sealed job submitted to a server that does not drive its namespace is refused, naming the one that does', async () => {
+    const busy = await api<JobRecord>(server('s1'), 'POST', '/v1/jobs', {
+      namespace: 'sealed',
+      targets: 'z-1',
+      command: 'sleep 3',
+      hooks: { pre: false, post: false },
+    });
+    const { owner } = await until(
+      async () => {
+        const o = await ownerOf(busy.id);
+        return o.owner !== null ? o : undefined;
+      },
+      30_000,
+      'an owner',
+    );
+    const other = NAMES.find((n) => n !== owner && servers.has(n)) as string;
+    const run = await runPogo(
+      [
+        'run', '--server', server(other).url, '--token', server(other).token,
+        '--worker-ca', join(dir, other, 'pki', 'ca.crt'), '-n', 'sealed', '-t', 'z-2',
+        '--password-stdin', '--', 'true',
+      ], // prettier-ignore
+      { env: { HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'home', '.config') }, input: 'pw\n' },
+    );
+    expect(run.code, run.stderr).not.toBe(0);
+    expect(run.stderr).toContain(`namespace sealed is driven by server ${owner as string}`);
+    expect(run.stderr).toContain(`send this request to server ${owner as string}`);
+    await waitState(server('s1'), busy.id, ['succeeded']);
+  }, 60_000);
 
   it('kill -9 of the owner: another server takes the job within the lease TTL; no host starts twice', async () => {
     await mkdir(join(dir, 'markers', 'kill'));

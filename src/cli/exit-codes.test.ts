@@ -32,7 +32,9 @@ describe('exit codes', () => {
       ['API_UNAUTHORIZED', 77],
       ['API_FORBIDDEN', 77],
       ['INTERNAL', 70],
-      ['LEASE_LOST', 70],
+      ['LEASE_LOST', 69],
+      ['JOB_OWNER_UNAVAILABLE', 69],
+      ['SECRET_UNKNOWN', 70],
     ];
     for (const [code, exit] of cases) expect(exitCodeForError(new PogoError(code, 'x')), code).toBe(exit);
     expect(exitCodeForError(new Error('plain'))).toBe(EXIT_CODES.internal);

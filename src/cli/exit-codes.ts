@@ -56,6 +56,9 @@ const CODE_EXITS: Partial<Record<ErrorCode, number>> = {
   STORE_UNAVAILABLE: EXIT_CODES.unavailable,
   SERVER_START_FAILED: EXIT_CODES.unavailable,
   STORE_MIGRATION_FAILED: EXIT_CODES.unavailable,
+  // Several servers: the request belongs to the server that drives the job (named in the message).
+  LEASE_LOST: EXIT_CODES.unavailable,
+  JOB_OWNER_UNAVAILABLE: EXIT_CODES.unavailable,
   WORKER_TLS: EXIT_CODES.usage,
   JOB_BAD_STATE: EXIT_CODES.badState,
   JOB_NEEDS_PASSWORD: EXIT_CODES.badState,

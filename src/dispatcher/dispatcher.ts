@@ -264,9 +264,33 @@ export class Dispatcher implements WorkerChannelHandler {
     const live = this.drivers.get(jobId);
     if (live) return live;
     const record = await this.store.getJob(jobId);
-    const d = await this.adopt(record);
-    if (!d) throw new PogoError('LEASE_LOST', `job ${jobId} is driven by another dispatcher`);
+    const d = this.deciding ? await this.adopt(record) : undefined;
+    if (!d) throw await this.drivenElsewhere(record.id, record.namespace);
     return d;
+  }
+
+  /**
+   * Whether this server drives (or may now take) the namespace: a sealed job must be submitted where it
+   * runs, since its envelope stays in that server's memory. Throws LEASE_LOST naming the server that does.
+   */
+  async mustDrive(jobId: string | undefined, namespace: string): Promise<void> {
+    if (await this.cluster.ensure(namespace)) return;
+    throw await this.drivenElsewhere(jobId, namespace);
+  }
+
+  private async drivenElsewhere(jobId: string | undefined, namespace: string): Promise<PogoError> {
+    const leases = await this.store.activeLeases().catch(() => []);
+    const owner = leases.find((l) => l.jobId === jobId || l.namespace === namespace)?.owner;
+    const what = jobId !== undefined ? `job ${jobId}` : `namespace ${namespace}`;
+    return new PogoError(
+      'LEASE_LOST',
+      `${what} is driven by ${owner ? `server ${owner}` : 'another server'}, which holds its passwords in memory`,
+      {
+        hint: this.deciding
+          ? `send this request to ${owner ? `server ${owner}` : 'the server that drives it'}`
+          : 'this server only serves the API (--roles api): send it to a dispatcher server',
+      },
+    );
   }
 
   /** The live driver, if this dispatcher holds the job. */

@@ -57,7 +57,11 @@ export class ServerService implements PogoService {
     const { version, config } = await this.currentConfig(namespace);
     const targets = await this.targetsOf(namespace, request.targets, config);
     const plan = planFor(config, targets, { maxParallel: request.maxParallel, rollback: false });
-    if (request.envelope) this.checkEnvelope(request.envelope);
+    if (request.envelope) {
+      this.checkEnvelope(request.envelope);
+      // Its envelope stays in this server's memory: the job must run here.
+      await this.dispatcher.mustDrive(undefined, namespace);
+    }
     const options: JobOptions = {
       ...(request.maxParallel !== undefined ? { maxParallel: request.maxParallel } : {}),
       ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
@@ -192,7 +196,10 @@ export class ServerService implements PogoService {
     const original = await this.store.getJob(await this.resolve(ref, actor));
     if (command.trim() === '') throw badRequest('the rollback command is empty');
     const envelope = options?.envelope;
-    if (envelope) this.checkEnvelope(envelope);
+    if (envelope) {
+      this.checkEnvelope(envelope);
+      await this.dispatcher.mustDrive(undefined, original.namespace);
+    }
     const done = (await this.store.allHosts(original.id)).filter((h) => h.state === 'succeeded');
     if (done.length === 0) throw badRequest(`job ${original.id} has no succeeded host to roll back`);
     const hosts = done.map((h) => h.host).reverse();
