@@ -100,6 +100,11 @@ export class Cluster {
   /** Take or renew the namespace's lease; false when another server holds it (or this one only serves the API). */
   async ensure(namespace: string): Promise<boolean> {
     if (!this.o.deciding || this.stopped) return false;
+    if (!this.o.store.capabilities.shared) {
+      // One server holds a SQLite file (its data directory lock): every namespace is its own.
+      this.namespaces.set(namespace, 0);
+      return true;
+    }
     const lease = await this.o.store.acquireNamespaceLease(
       namespace,
       this.o.name,
@@ -139,7 +144,8 @@ export class Cluster {
       const claimed = now - (this.ensuredAt.get(ns) ?? 0) < this.o.leaseTtlMs / 2;
       if (!driven.has(ns) && !claimed) {
         this.namespaces.delete(ns);
-        await this.o.store.releaseNamespaceLease(ns, this.o.name, epoch).catch(() => undefined);
+        if (this.o.store.capabilities.shared)
+          await this.o.store.releaseNamespaceLease(ns, this.o.name, epoch).catch(() => undefined);
         continue;
       }
       let ok: boolean;
