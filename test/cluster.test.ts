@@ -31,7 +31,7 @@ async function start(name: string, token?: string, extra: readonly string[] = []
   if (token !== undefined) await copyFile(join(dir, 's1', 'admin.token'), join(data, 'admin.token'));
   const s = await startServer(data, join(dir, 'home'), [
     '--listen', '127.0.0.1:0', '--store', urlWithSchema(schema), '--name', name,
-    '--transport', 'local', '--capacity', '2', '--worker-grace', '5s',
+    '--transport', 'local', '--capacity', '2', '--worker-grace', '8s',
     ...(extra.includes('api') ? [] : ['--insecure-loopback', '--worker-listen', '127.0.0.1:0']), ...extra,
   ]); // prettier-ignore
   servers.set(name, s);
@@ -372,6 +372,50 @@ describe('three servers on one PostgreSQL', () => {
       await worker.stop();
     }
   }, 180_000);
+
+  it('SIGTERM of the owner (an upgrade): its running hosts finish, its leases are released, another server goes on at once', async () => {
+    await mkdir(join(dir, 'markers', 'term'));
+    const live = NAMES.filter((n) => servers.has(n));
+    const job = await api<JobRecord>(server(live[0] as string), 'POST', '/v1/jobs', {
+      namespace: 'term',
+      targets: 't-[01-10]',
+      command: `echo run >> ${join(dir, 'markers', 'term')}/$POGO_HOST; sleep 1`,
+      maxParallel: '2',
+      hooks: { pre: false, post: false },
+    });
+    await until(
+      async () =>
+        (await api<JobView>(server(live[0] as string), 'GET', `/v1/jobs/${job.id}`)).counts.succeeded >= 2
+          ? true
+          : undefined,
+      60_000,
+      'two hosts done',
+    );
+    const { owner, epoch } = await ownerOf(job.id);
+    const stopping = server(owner as string);
+    await stopping.process.stop();
+    servers.delete(owner as string);
+    const stoppedAt = Date.now();
+    await until(
+      async () => {
+        const o = await ownerOf(job.id);
+        return o.owner !== null && o.owner !== owner ? true : undefined;
+      },
+      30_000,
+      'another owner',
+    );
+    const handoverMs = Date.now() - stoppedAt;
+    console.log(`handover after SIGTERM: ${handoverMs} ms after the old owner exited`);
+    expect(handoverMs).toBeLessThan(3_000);
+    const survivor = server(NAMES.find((n) => servers.has(n)) as string);
+    const end = await waitState(survivor, job.id, ['succeeded', 'failed', 'halted']);
+    // Nothing was lost: the stopping server let its hosts finish and stored their results.
+    expect(end.state).toBe('succeeded');
+    expect(end.counts.succeeded).toBe(10);
+    expect((await ownerOf(job.id)).epoch).toBeGreaterThan(epoch);
+    for (const [host, lines] of await markers('term')) expect(lines, host).toEqual(['run']);
+    await start(owner as string, survivor.token);
+  }, 120_000);
 
   it('--roles: an API-only server submits and streams jobs that dispatchers drive; a dispatcher-only one serves no API', async () => {
     const token = server(NAMES.find((n) => servers.has(n)) as string).token;

@@ -84,6 +84,7 @@ export class Dispatcher implements WorkerChannelHandler {
   private readonly graceMs: number;
   private readonly leaseTtlMs: number;
   private pumpQueued = false;
+  private quiescing = false;
   private leaseTimer: NodeJS.Timeout | undefined;
   private ready = false;
   private stopped = false;
@@ -206,6 +207,15 @@ export class Dispatcher implements WorkerChannelHandler {
     this.ready = true;
     this.cluster.start();
     this.schedulePump();
+  }
+
+  /**
+   * A graceful stop begins: start no more hosts (the embedded worker would refuse them, and a host
+   * written `running` that never ran would be `lost` on the server that takes the job over); running
+   * hosts finish and their results are stored as usual.
+   */
+  quiesce(): void {
+    this.quiescing = true;
   }
 
   /** Stop driving: write what is queued, release leases. Workers keep their tasks and report to the next dispatcher. */
@@ -569,7 +579,7 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Ask every running job, in turn, for hosts to start within the free worker capacity. */
   private pump(): void {
-    if (!this.isReady) return;
+    if (!this.isReady || this.quiescing) return;
     this.delivery.placeUnplaced();
     let free = this.delivery.board.freeCapacity();
     const live = [...this.drivers.values()].filter((d) => d.rollout.jobStateNow === 'running' && !d.parked);

@@ -59,7 +59,7 @@ export interface WorkerLink {
 type ServerCheck = NonNullable<ClientOptions['checkServerIdentity']>;
 
 /** The longest wait between attempts when the worker has several servers to try. */
-const FALLBACK_MAX_DELAY_MS = 2_000;
+const FALLBACK_MAX_DELAY_MS = 1_000;
 
 /** Wait this long for a close handshake before dropping the socket. */
 const CLOSE_GRACE_MS = 1_000;

@@ -189,6 +189,7 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
       store,
       close: (options) => {
         closing ??= (async () => {
+          dispatcher.quiesce();
           if (agent && !options?.force) await agent.stop({ timeoutMs: 600_000 });
           await undo();
         })();
