@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isPogoError } from '../../src/model/index.ts';
 import { openPostgresStore } from '../../src/store/index.ts';
+import { PgConnection } from '../../src/store/postgres/pg-connection.ts';
+import { compilePostgresOptions } from '../../src/store/postgres/postgres-options.ts';
 import type { Store, StoreChange } from '../../src/store/index.ts';
 import {
   adminQuery,
@@ -280,6 +282,29 @@ describe('PostgreSQL store', () => {
     seen.length = 0;
     await writer.createJob(newJob('j-after-kill'));
     await heard('j-after-kill');
+  });
+
+  it('a connection that ends between two statements of a transaction fails it, and nothing is thrown unhandled', async () => {
+    const app = randomSchema('pogo_tx');
+    const url = new URL(PG_URL);
+    url.searchParams.set('application_name', app);
+    const c = new PgConnection(compilePostgresOptions({ url: url.toString() }));
+    try {
+      const tx = c.write(async (s) => {
+        await s.run('SELECT 1');
+        await adminQuery(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+          [app],
+        );
+        await new Promise((r) => setTimeout(r, 300)); // the socket ends while no statement runs
+        await s.run('SELECT 2');
+      });
+      await expect(tx).rejects.toThrow();
+      // The pool goes on with a fresh connection.
+      expect(await c.write((s) => s.first<{ n: number }>('SELECT 3 AS n'))).toEqual({ n: 3 });
+    } finally {
+      await c.close();
+    }
   });
 
   it('a closed store is STORE_UNAVAILABLE', async () => {

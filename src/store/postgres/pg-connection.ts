@@ -81,6 +81,8 @@ export class PgConnection {
   async session<R>(fn: (s: Sql) => Promise<R>): Promise<R> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    const onError = (e: Error): void => void (broken ??= e);
+    client.on('error', onError);
     try {
       return await fn(sqlOn(client));
     } catch (e: unknown) {
@@ -88,6 +90,7 @@ export class PgConnection {
       broken = e instanceof Error ? e : new Error(String(e));
       throw e;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -102,6 +105,11 @@ export class PgConnection {
   private async transaction<R>(begin: string, fn: (s: Sql) => Promise<R>): Promise<R> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: a connection that ends between two statements (the
+    // database restarting) would emit an unhandled 'error' and end the process. It is kept here, the
+    // next statement fails, and the client is discarded on release.
+    const onError = (e: Error): void => void (broken ??= e);
+    client.on('error', onError);
     try {
       await client.query(begin);
       const result = await fn(sqlOn(client));
@@ -115,6 +123,7 @@ export class PgConnection {
       }
       throw e;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
