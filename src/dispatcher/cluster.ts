@@ -182,25 +182,22 @@ export class Cluster {
    */
   async forward(jobId: string, action: JobAction, by: string): Promise<void> {
     const req = await this.o.store.addJobRequest(jobId, action, by, this.o.now());
-    const deadline = this.o.now() + (this.o.requestTimeoutMs ?? 15_000);
+    const timeoutMs = this.o.requestTimeoutMs ?? 15_000;
+    const deadline = this.o.now() + timeoutMs;
     for (;;) {
       const now = await this.o.store.getJobRequest(req.id);
       if (now.doneAt !== null) return answer(now);
-      if (this.o.deciding && !this.host.isDriven(jobId) && (await this.host.takeUp(jobId))) {
-        // Taken up here: no other server can be carrying it out now; answer it unless one already did.
+      // Driven here (taken up now, or already): no other server can be carrying it out meanwhile.
+      if (this.o.deciding && (await this.host.takeUp(jobId))) {
         const again = await this.o.store.getJobRequest(req.id);
         if (again.doneAt !== null) return answer(again);
         await this.carryOut(again);
         return answer(await this.o.store.getJobRequest(req.id));
       }
-      if (this.host.isDriven(jobId)) {
-        await this.carryOut(now);
-        return answer(await this.o.store.getJobRequest(req.id));
-      }
       if (this.o.now() >= deadline || this.stopped) {
         throw new PogoError(
           'JOB_OWNER_UNAVAILABLE',
-          `the server driving job ${jobId} did not carry out the ${action.kind} within ${Math.round((this.o.requestTimeoutMs ?? 15_000) / 1000)} s`,
+          `the server driving job ${jobId} did not carry out the ${action.kind} within ${Math.round(timeoutMs / 1000)} s`,
           { hint: 'it stays queued: the job’s owner (or the server that takes the job over) carries it out' },
         );
       }

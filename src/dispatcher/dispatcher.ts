@@ -313,7 +313,7 @@ export class Dispatcher implements WorkerChannelHandler {
    * the store by the server that drives it (waiting for its answer).
    */
   async act(jobId: string, action: JobAction, by: string): Promise<void> {
-    if (this.drivers.has(jobId) || (this.deciding && (await this.takeUp(jobId)))) {
+    if (await this.takeUp(jobId)) {
       return this.actLocal(jobId, action, by);
     }
     return this.cluster.forward(jobId, action, by);

@@ -21,6 +21,8 @@ interface Subscriber {
  */
 export class EventHub {
   private readonly byJob = new Map<string, Set<Subscriber>>();
+  /** Jobs being read by `refresh`, and whether another refresh was asked for meanwhile. */
+  private readonly refreshing = new Map<string, boolean>();
 
   constructor(private readonly store: Store) {}
 
@@ -91,8 +93,6 @@ export class EventHub {
       if (again) this.refresh(jobId);
     });
   }
-
-  private readonly refreshing = new Map<string, boolean>();
 
   private async readNew(jobId: string): Promise<void> {
     for (;;) {
