@@ -178,7 +178,8 @@ describe('three servers on one PostgreSQL', () => {
     const busy = await api<JobRecord>(server('s1'), 'POST', '/v1/jobs', {
       namespace: 'sealed',
       targets: 'z-1',
-      command: 'sleep 3',
+      // Long enough to outlast `pogo run` starting on a loaded machine: the owner is named while it runs.
+      command: 'sleep 10',
       hooks: { pre: false, post: false },
     });
     const { owner } = await until(
@@ -289,7 +290,13 @@ describe('three servers on one PostgreSQL', () => {
       async () => ((await ownerOf(job.id)).owner !== before.owner ? true : undefined),
       30_000,
       'another owner',
-    );
+    ).catch((e: unknown) => {
+      frozen.process.child.kill('SIGCONT');
+      const logs = [...servers.entries()]
+        .map(([n, x]) => `--- ${n}\n${x.process.output().slice(-6000)}`)
+        .join('\n');
+      throw new Error(`${String(e)}\n${logs}`, { cause: e });
+    });
     frozen.process.child.kill('SIGCONT');
     const end = await waitState(other, job.id, ['succeeded', 'failed', 'halted']);
     const hosts = (await api<Page<HostRecord>>(other, 'GET', `/v1/jobs/${job.id}/hosts`)).items;
@@ -449,4 +456,114 @@ describe('three servers on one PostgreSQL', () => {
     });
     expect(jobs.status).toBe(404);
   }, 120_000);
+
+  it('a worker linked to one server runs tasks of a job another server drives; kill -9 of that server moves them on', async () => {
+    const token = server(NAMES.find((n) => servers.has(n)) as string).token;
+    for (const n of NAMES) if (!servers.has(n)) await start(n, token);
+    await mkdir(join(dir, 'markers', 'relay1'));
+    await mkdir(join(dir, 'markers', 'relay2'));
+    // More hosts at once than all the embedded workers can take (2 each): the external worker gets some.
+    const submit = (sub: string, seconds: number): Promise<JobRecord> =>
+      api<JobRecord>(server('s1'), 'POST', '/v1/jobs', {
+        namespace: 'relay',
+        targets: `${sub}-[01-24]`,
+        command: `echo run >> ${join(dir, 'markers', sub)}/$POGO_HOST; sleep ${seconds}`,
+        maxParallel: '16',
+        hooks: { pre: false, post: false },
+      });
+    const instancesOf = async (s: TestServer, name: string): Promise<string[]> =>
+      (await api<{ items: { name: string; instance: string }[] }>(s, 'GET', '/v1/workers')).items
+        .filter((w) => w.name === name)
+        .map((w) => w.instance);
+    const spawnWorker = (name: string, on: readonly TestServer[]): PogoProcess =>
+      spawnPogo(
+        [
+          'worker', '--name', name, '--capacity', String(4 * on.length), '--transport', 'local',
+          '--insecure-loopback', ...on.flatMap((x) => ['--server', `ws://127.0.0.1:${x.workerPort}`]),
+        ], // prettier-ignore
+        { HOME: join(dir, 'home') },
+      );
+    const checkRun = async (s: TestServer, id: string, sub: string): Promise<readonly HostRecord[]> => {
+      const hosts = (await api<Page<HostRecord>>(s, 'GET', `/v1/jobs/${id}/hosts`)).items;
+      const runs = await markers(sub);
+      for (const h of hosts) {
+        if (h.state === 'succeeded') expect(runs.get(h.host), h.host).toEqual(['run']);
+        else expect((runs.get(h.host) ?? []).length, h.host).toBeLessThanOrEqual(1);
+      }
+      expect(peak(hosts)).toBeLessThanOrEqual(16);
+      const events = await allEvents(s, id);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events.filter((e) => e.type === 'host:started')).toHaveLength(24);
+      return hosts;
+    };
+
+    // 1. The job is s1's; a worker linked only to s2 runs some of its hosts (through the store's relay).
+    const solo = spawnWorker('solo', [server('s2')]);
+    try {
+      const soloIds = await until(
+        async () => {
+          const ids = await instancesOf(server('s2'), 'solo');
+          return ids.length === 1 ? new Set(ids) : undefined;
+        },
+        30_000,
+        'the worker on s2',
+      );
+      const first = await submit('relay1', 2);
+      const owner = await until(async () => (await ownerOf(first.id)).owner ?? undefined, 30_000, 'an owner');
+      expect(owner).toBe('s1');
+      const end = await waitState(server('s3'), first.id, ['succeeded', 'failed', 'halted']);
+      expect(end.state).toBe('succeeded');
+      const hosts = await checkRun(server('s3'), first.id, 'relay1');
+      const bySolo = hosts.filter((h) => h.worker !== null && soloIds.has(h.worker));
+      console.log(`job of s1: ${bySolo.length} of 24 hosts ran on a worker linked only to s2`);
+      expect(bySolo.length).toBeGreaterThan(0);
+      const metric = async (s: TestServer, name: string): Promise<number> => {
+        const text = await (await fetch(`${s.url}/metrics`)).text();
+        return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+      };
+      expect(await metric(server('s1'), 'pogo_relay_offered_total')).toBeGreaterThan(0);
+      expect(await metric(server('s2'), 'pogo_relay_carried_total')).toBeGreaterThanOrEqual(bySolo.length);
+    } finally {
+      await solo.stop();
+    }
+
+    // 2. A worker linked to s2 and s3 runs hosts of s1's job through s2; s2 dies: its link moves to s3, which
+    //    takes the tasks over; they end succeeded, each run once. Hosts of s2's own embedded worker are lost.
+    const pair = spawnWorker('pair', [server('s2'), server('s3')]);
+    try {
+      await until(
+        async () => ((await instancesOf(server('s2'), 'pair')).length === 1 ? true : undefined),
+        30_000,
+        'the pair worker on s2',
+      );
+      const second = await submit('relay2', 3);
+      const viaS2 = await until(
+        async () => {
+          const ids = new Set(await instancesOf(server('s2'), 'pair'));
+          const hs = (await api<Page<HostRecord>>(server('s1'), 'GET', `/v1/jobs/${second.id}/hosts`)).items;
+          const on = hs.filter((h) => h.state === 'running' && h.worker !== null && ids.has(h.worker));
+          return on.length > 0 ? on.map((h) => h.host) : undefined;
+        },
+        30_000,
+        'hosts of the pair worker’s link to s2',
+      );
+      await server('s2').process.kill9();
+      servers.delete('s2');
+      const end = await waitState(server('s1'), second.id, ['succeeded', 'failed', 'halted']);
+      const hosts = await checkRun(server('s1'), second.id, 'relay2');
+      for (const h of viaS2) expect(hosts.find((x) => x.host === h)?.state, h).toBe('succeeded');
+      const lost = hosts.filter((h) => h.state === 'lost');
+      for (const h of lost)
+        expect(h.message).toMatch(/server s2, whose worker ran it, stopped|did not come back/);
+      expect(hosts.filter((h) => h.state === 'succeeded').length + lost.length).toBe(24);
+      expect(['succeeded', 'failed']).toContain(end.state);
+      console.log(
+        `kill -9 of s2: ${viaS2.length} host(s) of the pair worker's link to s2 ended succeeded through s3; ${lost.length} lost (s2's own worker)`,
+      );
+      await waitForOutput(pair, /connected to dispatcher/);
+    } finally {
+      await pair.stop();
+      await start('s2', token);
+    }
+  }, 180_000);
 });

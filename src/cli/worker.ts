@@ -50,7 +50,7 @@ export function registerWorker(program: Command, ctx: CommandContext): Command {
     )
     .option(
       '--server <url>',
-      'the worker port: wss://HOST:PORT (ws:// only with --insecure-loopback); repeat for each server of a cluster',
+      'the worker port: wss://HOST:PORT (ws:// only with --insecure-loopback); repeat for the other servers of a cluster (the link moves to the next when one is down)',
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )

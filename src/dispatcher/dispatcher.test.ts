@@ -9,11 +9,9 @@ import { memoryWorkerCert } from '../../test/support/certs.ts';
 import { sealEnvelope } from '../security/index.ts';
 import type { Store } from '../store/index.ts';
 import { openSqliteStore } from '../store/index.ts';
-import type { DispatcherMessage, TaskMessage } from '../worker/index.ts';
-import { LINK_PROTOCOL_VERSION } from '../worker/index.ts';
+import { channel, hello, result, tasks } from '../../test/support/worker-channels.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { ServerService } from './server-service.ts';
-import type { WorkerChannel } from './worker-channel.ts';
 
 const ADMIN: Actor = { user: 'alice', role: 'admin', remote: 'test' };
 const dirs: string[] = [];
@@ -44,57 +42,6 @@ async function system(path?: string, graceMs = 60_000, leaseTtlMs?: number, reco
   await dispatcher.start();
   opened.push({ dispatcher, store });
   return { dir, store, dispatcher, service: new ServerService(store, dispatcher) };
-}
-
-/** A worker channel driven by the test: records what the dispatcher sends. */
-function channel(instance: string, capacity: number): WorkerChannel & { sent: DispatcherMessage[] } {
-  const sent: DispatcherMessage[] = [];
-  return {
-    instance,
-    name: instance,
-    capacity,
-    remote: 'test',
-    sent,
-    send: (m) => void sent.push(m),
-    close: () => undefined,
-  };
-}
-
-const tasks = (c: { sent: DispatcherMessage[] }): TaskMessage[] =>
-  c.sent.filter((m): m is TaskMessage => m.type === 'task');
-
-async function hello(
-  d: Dispatcher,
-  c: WorkerChannel,
-  held: { job: string; host: string; attempt: number; state: 'running' | 'finished' }[] = [],
-) {
-  return d.onHello(c, {
-    type: 'hello',
-    protocol: LINK_PROTOCOL_VERSION,
-    name: c.name,
-    instance: c.instance,
-    capacity: c.capacity,
-    version: 'test',
-    tasks: held,
-  });
-}
-
-function result(job: string, host: string, attempt: number, outcome: 'succeeded' | 'failed' = 'succeeded') {
-  return {
-    type: 'result' as const,
-    job,
-    host,
-    attempt,
-    outcome,
-    exitCode: outcome === 'succeeded' ? 0 : 1,
-    signal: null,
-    startedAt: 1,
-    endedAt: 2,
-    attempts: 1,
-    message: outcome === 'succeeded' ? 'ok' : 'exit 1',
-    truncated: false,
-    chunks: 0,
-  };
 }
 
 const settle = (ms = 60): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -201,6 +148,30 @@ describe('Dispatcher', () => {
     expect(end.state).toBe('failed');
     const h1 = await service.getHost(job.id, 'h1');
     expect(h1.message).toMatch(/worker w-dddddddd did not come back within 0s/);
+  });
+
+  it('a worker that stopped holding nothing (close 4001): what it did not answer goes elsewhere at once, not lost', async () => {
+    const { dispatcher, service, store } = await system(undefined, 60_000);
+    const w = channel('w-drained1', 2);
+    await hello(dispatcher, w);
+    const job = await service.submitJob({ targets: 'h[1-3]', command: 'true' }, ADMIN);
+    await settle();
+    dispatcher.onResult(w, result(job.id, 'h1', 1));
+    await settle();
+    expect(tasks(w).map((t) => t.host)).toEqual(['h1', 'h2', 'h3']);
+    // h2 and h3 were sent after the worker began its stop and arrived after it closed.
+    dispatcher.onDisconnect(w, 'closed (4001 worker stopping)', true);
+    const w2 = channel('w-drained2', 5);
+    await hello(dispatcher, w2);
+    await settle();
+    expect(tasks(w2).map((t) => t.host)).toEqual(['h2', 'h3']);
+    for (const h of ['h2', 'h3']) dispatcher.onResult(w2, result(job.id, h, 1)); // the same attempt: it never ran
+    await settle();
+    expect((await store.getJob(job.id)).state).toBe('succeeded');
+    const events = await store.readEvents(job.id, 0);
+    expect(
+      events.filter((e) => e.type === 'host:requeued').map((e) => ('reason' in e ? e.reason : '')),
+    ).toEqual(['worker w-drained1 stopped before it got it', 'worker w-drained1 stopped before it got it']);
   });
 
   it('a task a worker refuses (it is stopping) goes to another worker; none goes to the stopping one again', async () => {
@@ -454,5 +425,35 @@ describe('Dispatcher with sealed jobs', () => {
     await settle();
     expect(tasks(wa).map((t) => `${t.host}#${t.attempt}`)).toEqual(['h1#1', 'h2#1', 'h2#2']);
     expect((await store.getJob(job.id)).state).toBe('running');
+  });
+
+  it('a job that ends while a commit is under way is given up only after its last rows are written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pogo-dispatcher-'));
+    dirs.push(dir);
+    const real = openSqliteStore(join(dir, 'pogo.db'));
+    await real.migrate();
+    // Commits wait while `hold` is set: results arriving meanwhile are queued for the next commit.
+    let hold: Promise<void> | undefined;
+    const store: Store = { ...real, recordProgress: async (b) => (await hold, real.recordProgress(b)) };
+    const dispatcher = new Dispatcher({ store, name: 'd1', baseDir: dir, commitDelayMs: 1 });
+    await dispatcher.start();
+    opened.push({ dispatcher, store: real });
+    const service = new ServerService(store, dispatcher);
+    const w = channel('w-ending01', 2);
+    await hello(dispatcher, w);
+    const job = await service.submitJob({ targets: 'h[1-2]', command: 'true' }, ADMIN);
+    await settle();
+    let release = (): void => undefined;
+    hold = new Promise((r) => (release = r));
+    dispatcher.onResult(w, result(job.id, 'h1', 1)); // its commit starts and waits
+    await settle(20);
+    dispatcher.onResult(w, result(job.id, 'h2', 1)); // the job ends in memory; its rows wait for the next commit
+    release();
+    hold = undefined;
+    await settle(200);
+    expect(dispatcher.failure).toBeUndefined();
+    expect((await real.getJob(job.id)).state).toBe('succeeded');
+    expect(w.sent.filter((m) => m.type === 'ack')).toHaveLength(2);
+    expect(dispatcher.liveJobCount()).toBe(0);
   });
 });

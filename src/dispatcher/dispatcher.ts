@@ -32,6 +32,7 @@ import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
 import { DispatcherMetrics } from './metrics.ts';
 import { ProgressWriter } from './progress-writer.ts';
+import { Relay } from './relay.ts';
 import type { TaskRef, WorkerFilter, WorkerSlot } from './task-board.ts';
 import { TaskDelivery, lostDetail } from './task-delivery.ts';
 import type { WorkerChannel, WorkerChannelHandler } from './worker-channel.ts';
@@ -97,6 +98,8 @@ export class Dispatcher implements WorkerChannelHandler {
   private readonly deciding: boolean;
   /** Jobs an action is being carried out on: their lease is kept until the request is answered. */
   private readonly pins = new Map<string, number>();
+  /** Several servers on one store: tasks handed between them (undefined on SQLite, and API-only servers). */
+  private readonly relay: Relay | undefined;
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -113,7 +116,7 @@ export class Dispatcher implements WorkerChannelHandler {
     this.configs = new ConfigCache({ store: options.store, baseDir: options.baseDir });
     this.writer = new ProgressWriter({
       store: options.store,
-      epochOf: (id) => this.drivers.get(id)?.epoch ?? 0,
+      epochOf: (id) => this.drivers.get(id)?.epoch,
       ...(options.commitDelayMs !== undefined ? { delayMs: options.commitDelayMs } : {}),
       onCommit: (ms, rows) => this.metrics.commit(ms, rows),
     });
@@ -125,10 +128,18 @@ export class Dispatcher implements WorkerChannelHandler {
         schedulePump: () => this.schedulePump(),
         workersFor: (id) => this.workersFor(id),
         envelopeFor: (id, w) => this.envelopes.boxJson(id, w.fingerprint),
+        jobOf: (id) => {
+          const d = this.drivers.get(id);
+          return d ? { namespace: d.namespace, spec: d.wireSpec } : this.relay?.carrier.jobOf(id);
+        },
+        carriedRefused: (ref) => this.relay?.carrier.refused(ref),
+        carriedGone: (ref, why) => this.relay?.carrier.gone(ref, why),
+        cancelRelayed: (ref, reason) => this.relay?.outbox.cancel(ref, reason),
       },
       { writer: this.writer, now: this.now, graceMs: this.graceMs, log: this.log, metrics: this.metrics },
     );
     const isReady = (): boolean => this.isReady;
+    const relay = (): Relay | undefined => this.relay;
     this.links = new WorkerMessages(
       {
         store: options.store,
@@ -140,6 +151,9 @@ export class Dispatcher implements WorkerChannelHandler {
         now: this.now,
         name: options.name,
         heartbeatMs: options.heartbeatMs,
+        get relay() {
+          return relay();
+        },
       },
       {
         get isReady() {
@@ -152,6 +166,32 @@ export class Dispatcher implements WorkerChannelHandler {
       },
     );
     this.deciding = options.deciding ?? true;
+    this.relay =
+      this.deciding && options.store.capabilities.shared
+        ? new Relay(
+            {
+              store: options.store,
+              board: this.delivery.board,
+              writer: this.writer,
+              name: options.name,
+              ttlMs: this.leaseTtlMs,
+              graceMs: this.graceMs,
+              log: this.log,
+              now: this.now,
+              metrics: this.metrics,
+            },
+            {
+              driver: (id) => this.drivers.get(id),
+              endHost: (d, host, outcome, detail) => this.endHost(d, host, outcome, detail),
+              trySend: (ref) => this.delivery.trySend(ref),
+              isDriven: (id) => this.drivers.has(id),
+              claimedOwn: (ref, w) => this.relay?.outbox.placeClaimed(ref, w),
+              sendCancel: (ref, reason) => this.delivery.cancel(ref, reason),
+              armGrace: (w) => this.delivery.armGrace(w),
+              schedulePump: () => this.schedulePump(),
+            },
+          )
+        : undefined;
     this.cluster = new Cluster(
       {
         store: options.store,
@@ -202,6 +242,8 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Take up every pending or running job in the store (after a restart: reconcile with workers). */
   async start(): Promise<void> {
+    // Tasks carried for other servers first: a job taken up below finds them on the board.
+    await this.relay?.start();
     if (this.deciding) await this.adoptActive();
     this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(1000, this.leaseTtlMs / 3));
     this.ready = true;
@@ -227,6 +269,7 @@ export class Dispatcher implements WorkerChannelHandler {
     for (const t of this.deadlines.values()) clearTimeout(t);
     this.delivery.stopTimers();
     await this.writer.flush().catch((e: unknown) => this.log.error({ err: e }, 'last write failed'));
+    await this.relay?.stop();
     // Namespaces first: a server told its jobs' leases are free then finds their namespaces free too.
     await this.cluster.stop();
     for (const d of this.drivers.values()) {
@@ -428,8 +471,8 @@ export class Dispatcher implements WorkerChannelHandler {
   onRefuse(channel: WorkerChannel, m: RefuseMessage): void {
     this.links.onRefuse(channel, m);
   }
-  onDisconnect(channel: WorkerChannel, reason: string): void {
-    this.links.onDisconnect(channel, reason);
+  onDisconnect(channel: WorkerChannel, reason: string, drained?: boolean): void {
+    this.links.onDisconnect(channel, reason, drained);
   }
 
   // ---- internals -----------------------------------------------------------------------------------
@@ -450,6 +493,9 @@ export class Dispatcher implements WorkerChannelHandler {
     const driven = this.drivers.get(record.id);
     if (driven) return driven;
     if (!(await this.cluster.ensure(record.namespace))) return undefined;
+    // Read before the lease is taken: a row that changes meanwhile is notified, and synced once driven here.
+    const relayed = this.relay ? await this.store.relayTasksOf([record.id]) : [];
+    const onRelay = new Set(relayed.map((r) => `${r.host}\u0000${r.attempt}`));
     const now = this.now();
     const loaded = await this.loader.load(record, now);
     if (!loaded) return undefined;
@@ -458,7 +504,8 @@ export class Dispatcher implements WorkerChannelHandler {
     if (record.state === 'pending') d.note({ type: 'job:submitted', t: record.createdAt, by: record.user });
     const report = new Set<WorkerSlot>();
     for (const h of hosts) {
-      if (h.state !== 'running') continue;
+      // A task on the relay is wherever its row says (offered, claimed by a carrier, or done).
+      if (h.state !== 'running' || onRelay.has(`${h.host}\u0000${h.attempt}`)) continue;
       const key: TaskKey = { job: record.id, host: h.host, attempt: h.attempt };
       const w = h.worker
         ? (this.delivery.board.worker(h.worker) ?? this.delivery.board.absent(h.worker, now))
@@ -475,6 +522,7 @@ export class Dispatcher implements WorkerChannelHandler {
     // A worker already connected here got these tasks from the job's previous owner: it says what it holds
     // (and sends its results again) only in a hello, so its link is closed and it reconnects at once.
     for (const w of report) w.channel?.close(`job ${record.id} was taken over: report the tasks held`);
+    this.relay?.outbox.apply(d, relayed, now);
     this.settle(d);
     this.log.info({ job: record.id, state: record.state, epoch }, 'job taken up');
     return d;
@@ -489,8 +537,9 @@ export class Dispatcher implements WorkerChannelHandler {
 
   /** Write a driver's new events and row changes; publish them once committed; unload finished jobs. */
   private settle(d: JobDriver): void {
+    // A host offered to the relay has no worker yet ('' on the board): null until a carrier claims it.
     d.drain(
-      (host) => this.delivery.board.task({ job: d.id, host, attempt: d.attemptOf(host) })?.worker ?? null,
+      (host) => this.delivery.board.task({ job: d.id, host, attempt: d.attemptOf(host) })?.worker || null,
     );
     this.envelopes.parkIfGone(d, this.now());
     const events = d.takePending();
@@ -504,10 +553,15 @@ export class Dispatcher implements WorkerChannelHandler {
     });
   }
 
-  /** A finished job with no task out and no action being answered is given up (its lease released). */
+  /**
+   * A finished job with no task out and no action being answered is given up (its lease released), once
+   * its last rows are committed (they are written under its lease's epoch).
+   */
   private unloadIfDone(d: JobDriver): void {
     if (!isTerminalJobState(d.rollout.jobStateNow) || this.pins.has(d.id)) return;
-    if (this.delivery.board.tasksOfJob(d.id).length === 0) this.unload(d);
+    if (this.delivery.board.tasksOfJob(d.id).length > 0) return;
+    if (this.writer.holds(d.id)) return this.writer.afterCommit(() => this.unloadIfDone(d));
+    this.unload(d);
   }
 
   /** Take up a job no server drives (its lease free or expired), when its namespace is free or ours. */
@@ -536,10 +590,16 @@ export class Dispatcher implements WorkerChannelHandler {
     this.envelopes.drop(d.id);
     clearTimeout(this.deadlines.get(d.id));
     this.deadlines.delete(d.id);
+    const holders = new Set<WorkerSlot>();
     for (const ref of this.delivery.board.tasksOfJob(d.id)) {
       this.links.forgetOutput(ref.key);
+      const w = this.delivery.board.worker(ref.worker);
+      if (ref.sent && w) holders.add(w);
       this.delivery.board.remove(ref);
     }
+    // Their workers say what they hold in a new hello: the tasks are then carried here for the new owner.
+    for (const w of holders)
+      w.channel?.close(`job ${d.id} is driven by another server now: report the tasks held`);
   }
 
   private unload(d: JobDriver): void {
@@ -577,27 +637,38 @@ export class Dispatcher implements WorkerChannelHandler {
     });
   }
 
-  /** Ask every running job, in turn, for hosts to start within the free worker capacity. */
+  /**
+   * Ask every running job, in turn, for hosts to start within the free worker capacity here, and beyond it
+   * (jobs without a password envelope) within what other servers' workers can take (the relay). Room left
+   * over claims other servers' offers, after this server's own oldest offers.
+   */
   private pump(): void {
     if (!this.isReady || this.quiescing) return;
     this.delivery.placeUnplaced();
-    let free = this.delivery.board.freeCapacity();
+    const board = this.delivery.board;
+    let free = board.freeCapacity();
+    // Own offers nobody claimed yet go first when room appears here (they hold their slots already).
+    free -= Math.min(free, this.relay?.outbox.unclaimed() ?? 0);
+    let relayRoom = this.relay?.room() ?? 0;
     const live = [...this.drivers.values()].filter((d) => d.rollout.jobStateNow === 'running' && !d.parked);
-    if (live.length === 0) return;
     const now = this.now();
-    const first = this.rr++ % live.length;
-    for (let i = 0; i < live.length && free > 0; i++) {
+    const first = live.length === 0 ? 0 : this.rr++ % live.length;
+    for (let i = 0; i < live.length && free + relayRoom > 0; i++) {
       const d = live[(first + i) % live.length] as JobDriver;
       const accept = this.workersFor(d.id);
-      const room = d.sealed ? Math.min(free, this.delivery.board.freeCapacity(accept)) : free;
+      const here = d.sealed ? Math.min(free, board.freeCapacity(accept)) : free;
+      const room = here + (d.sealed ? 0 : relayRoom);
       if (room === 0) continue;
       const started = d.next(now, room);
       const refs: TaskRef[] = [];
-      for (const { host, attempt } of started) {
-        const w = this.delivery.board.pick(accept) as WorkerSlot;
-        refs.push(this.delivery.board.assign({ job: d.id, host, attempt }, w));
+      for (const { host, attempt } of started.slice(0, here)) {
+        const w = board.pick(accept) as WorkerSlot;
+        refs.push(board.assign({ job: d.id, host, attempt }, w));
       }
-      free -= started.length;
+      const offered = started.slice(here);
+      if (offered.length > 0) this.relay?.outbox.offer(d, offered);
+      free -= started.length - offered.length;
+      relayRoom -= offered.length;
       this.metrics.hostStarts += started.length;
       this.settle(d);
       if (refs.length > 0) {
@@ -610,6 +681,7 @@ export class Dispatcher implements WorkerChannelHandler {
         });
       }
     }
+    this.relay?.afterPump();
   }
 
   private workersFor(jobId: string): WorkerFilter {

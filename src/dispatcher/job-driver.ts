@@ -9,19 +9,12 @@ import type {
   TaskSpec,
 } from '../model/index.ts';
 import type { Rollout } from '../engine/index.ts';
+import type { RelayResult } from '../store/index.ts';
 import type { TaskMessage } from '../worker/index.ts';
 import type { ProgressWriter } from './progress-writer.ts';
 
-/** What a worker reported about a finished host, beyond the outcome. */
-export interface HostDetail {
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  readonly message: string;
-  readonly errorCode?: string | undefined;
-  readonly startedAt?: number | undefined;
-  readonly endedAt: number;
-  readonly truncated: boolean;
-}
+/** What a worker reported about a finished host, beyond the outcome (as a relay row carries it too). */
+export type HostDetail = Omit<RelayResult, 'outcome'>;
 
 /** A host the rollout just started, with its new attempt number. */
 export interface StartedHost {
@@ -269,7 +262,7 @@ export class JobDriver {
 }
 
 /** TaskSpec (readonly, optional fields absent) → the link message's spec. */
-function toWireSpec(t: TaskSpec): TaskMessage['spec'] {
+export function toWireSpec(t: TaskSpec): TaskMessage['spec'] {
   return {
     command: t.command,
     ...(t.file ? { file: { ...t.file, args: [...t.file.args] } } : {}),

@@ -1,7 +1,12 @@
 // The dispatcher's side of one worker link, whatever carries it: hello first, then welcome, heartbeats, handler calls.
 import type { LinkLogger } from '../worker/index.ts';
 import type { DispatcherMessage, HelloMessage, WelcomeMessage, WorkerMessage } from '../worker/index.ts';
-import { CLOSE_PROTOCOL_ERROR, HELLO_TIMEOUT_MS, LINK_PROTOCOL_VERSION } from '../worker/index.ts';
+import {
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_STOPPED_EMPTY,
+  HELLO_TIMEOUT_MS,
+  LINK_PROTOCOL_VERSION,
+} from '../worker/index.ts';
 import type { LinkCertificate, WorkerChannel, WorkerChannelHandler } from './worker-channel.ts';
 
 /** How a session reaches its worker (a WebSocket, or the in-process queue). Neither method throws. */
@@ -86,9 +91,9 @@ export class LinkSession {
     this.o.wire.close(code, reason);
   }
 
-  /** The carrier closed (either side). */
-  ended(reason: string): void {
-    this.finish(reason);
+  /** The carrier closed (either side), with the WebSocket close code when there is one. */
+  ended(reason: string, code?: number): void {
+    this.finish(reason, code === CLOSE_STOPPED_EMPTY);
   }
 
   private greet(hello: HelloMessage): void {
@@ -139,7 +144,7 @@ export class LinkSession {
     }, heartbeatMs);
   }
 
-  private finish(reason: string): void {
+  private finish(reason: string, drained = false): void {
     if (this.phase === 'closed') return;
     const welcomed = this.phase === 'welcomed';
     this.phase = 'closed';
@@ -148,7 +153,7 @@ export class LinkSession {
     clearTimeout(this.timer);
     clearInterval(this.timer);
     const channel = this.channel;
-    if (welcomed && channel) this.call(() => this.o.handler.onDisconnect(channel, reason));
+    if (welcomed && channel) this.call(() => this.o.handler.onDisconnect(channel, reason, drained));
   }
 
   /** A handler bug must not take the link server down. */

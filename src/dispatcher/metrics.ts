@@ -34,6 +34,10 @@ export class DispatcherMetrics {
   readonly taskSeconds = new Histogram(SECONDS);
   readonly storeCommitSeconds = new Histogram(SECONDS);
   storeRows = 0;
+  /** Tasks this server offered to other servers' workers. */
+  relayOffered = 0;
+  /** Tasks of other servers' jobs this server's workers took on (claimed or adopted). */
+  relayCarried = 0;
 
   finished(outcome: string, seconds: number | undefined): void {
     this.hostFinishes.set(outcome, (this.hostFinishes.get(outcome) ?? 0) + 1);
@@ -78,6 +82,18 @@ export class DispatcherMetrics {
     lines.push(...this.storeCommitSeconds.render('pogo_store_commit_seconds'));
     head('pogo_store_rows_written_total', 'counter', 'Rows written by batched store commits.');
     lines.push(`pogo_store_rows_written_total ${this.storeRows}`);
+    head(
+      'pogo_relay_offered_total',
+      'counter',
+      'Tasks of jobs driven here offered to other servers’ workers.',
+    );
+    lines.push(`pogo_relay_offered_total ${this.relayOffered}`);
+    head(
+      'pogo_relay_carried_total',
+      'counter',
+      'Tasks of jobs other servers drive taken on by workers here.',
+    );
+    lines.push(`pogo_relay_carried_total ${this.relayCarried}`);
     return lines.join('\n') + '\n';
   }
 }

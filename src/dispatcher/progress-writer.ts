@@ -1,14 +1,26 @@
 // Group commit: the dispatcher's writes gathered for a few milliseconds and committed as one store transaction.
 import type { EventRecord } from '../model/index.ts';
-import type { HostUpdate, JobUpdate, OutputAppend, Store } from '../store/index.ts';
+import type {
+  HostUpdate,
+  JobUpdate,
+  OutputAppend,
+  ProgressBatch,
+  RelayKey,
+  RelayOffer,
+  RelayResultWrite,
+  Store,
+} from '../store/index.ts';
 
 /** Called once the batch holding what was queued before it is durable (or failed: `error`). */
 export type AfterCommit = (error?: unknown) => void;
 
 export interface ProgressWriterOptions {
   readonly store: Store;
-  /** The lease epoch of a job, for fencing (every job written about must have one). */
-  readonly epochOf: (jobId: string) => number;
+  /**
+   * The lease epoch of a job driven here, for fencing; undefined for a job another server drives, of which
+   * only output and relay results (tasks this server's workers run for it) may be written.
+   */
+  readonly epochOf: (jobId: string) => number | undefined;
   /** Longest a write waits for companions before it is committed (default 5 ms). */
   readonly delayMs?: number;
   /** Commit at once when this many rows are queued (default 20,000). */
@@ -28,6 +40,9 @@ export class ProgressWriter {
   private hosts = new Map<string, HostUpdate>();
   private events: EventRecord[] = [];
   private output: OutputAppend[] = [];
+  private relayOffers: RelayOffer[] = [];
+  private relayResults: RelayResultWrite[] = [];
+  private relayDone: RelayKey[] = [];
   private callbacks: AfterCommit[] = [];
   private timer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
@@ -43,7 +58,46 @@ export class ProgressWriter {
 
   /** Rows waiting for the next commit. */
   get queued(): number {
-    return this.jobs.size + this.hosts.size + this.events.length + this.output.length;
+    return (
+      this.jobs.size +
+      this.hosts.size +
+      this.events.length +
+      this.output.length +
+      this.relayOffers.length +
+      this.relayResults.length +
+      this.relayDone.length
+    );
+  }
+
+  /** Whether rows of the job wait for the next commit (those a lease epoch fences). */
+  holds(jobId: string): boolean {
+    if (this.jobs.has(jobId)) return true;
+    for (const h of this.hosts.values()) if (h.jobId === jobId) return true;
+    const of = (rows: readonly { readonly jobId: string }[]): boolean => rows.some((r) => r.jobId === jobId);
+    return of(this.events) || of(this.relayOffers) || of(this.relayDone);
+  }
+
+  /** Everything queued, as a batch (without epochs); the queue is empty afterwards. */
+  private take(): Omit<ProgressBatch, 'epochs'> & { rows: number } {
+    const rows = this.queued;
+    const batch = {
+      jobs: [...this.jobs.values()],
+      hosts: [...this.hosts.values()],
+      events: this.events,
+      output: this.output,
+      relayOffers: this.relayOffers,
+      relayResults: this.relayResults,
+      relayDone: this.relayDone,
+      rows,
+    };
+    this.jobs = new Map();
+    this.hosts = new Map();
+    this.events = [];
+    this.output = [];
+    this.relayOffers = [];
+    this.relayResults = [];
+    this.relayDone = [];
+    return batch;
   }
 
   /**
@@ -55,10 +109,7 @@ export class ProgressWriter {
     this.suspended = reason;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.jobs = new Map();
-    this.hosts = new Map();
-    this.events = [];
-    this.output = [];
+    this.take();
     const callbacks = this.callbacks;
     this.callbacks = [];
     for (const cb of callbacks) cb(reason);
@@ -93,6 +144,27 @@ export class ProgressWriter {
   addOutput(o: OutputAppend): void {
     if (this.suspended) return;
     this.output.push(o);
+    this.schedule();
+  }
+
+  /** Offer a task to other servers' workers (with its host's running row). */
+  addRelayOffer(o: RelayOffer): void {
+    if (this.suspended) return;
+    this.relayOffers.push(o);
+    this.schedule();
+  }
+
+  /** Store a relayed task's result for the job's owner (a task a worker here ran for another server). */
+  addRelayResult(r: RelayResultWrite): void {
+    if (this.suspended) return;
+    this.relayResults.push(r);
+    this.schedule();
+  }
+
+  /** The owner is done with a relay row. */
+  addRelayDone(k: RelayKey): void {
+    if (this.suspended) return;
+    this.relayDone.push(k);
     this.schedule();
   }
 
@@ -135,29 +207,38 @@ export class ProgressWriter {
     }, this.delayMs);
   }
 
+  /**
+   * The epoch of each job the batch writes about. A job with job, host, event or relay-offer rows is fenced
+   * by its epoch (0 when no longer driven here: the store refuses it); one with only output and relay
+   * results, not driven here, is written for its owner under no epoch.
+   */
+  private epochsOf(b: Omit<ProgressBatch, 'epochs'>): Map<string, number | null> {
+    const epochs = new Map<string, number | null>();
+    const fenced = [
+      ...b.jobs.map((j) => j.id),
+      ...b.hosts.map((h) => h.jobId),
+      ...b.events.map((e) => e.jobId),
+      ...(b.relayOffers ?? []).map((o) => o.jobId),
+      ...(b.relayDone ?? []).map((k) => k.jobId),
+    ];
+    for (const id of fenced) if (!epochs.has(id)) epochs.set(id, this.options.epochOf(id) ?? 0);
+    for (const { jobId } of [...b.output, ...(b.relayResults ?? [])])
+      if (!epochs.has(jobId)) epochs.set(jobId, this.options.epochOf(jobId) ?? null);
+    return epochs;
+  }
+
   private commit(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const jobs = [...this.jobs.values()];
-    const hosts = [...this.hosts.values()];
-    const events = this.events;
-    const output = this.output;
+    const { rows, ...batch } = this.take();
     const callbacks = this.callbacks;
-    this.jobs = new Map();
-    this.hosts = new Map();
-    this.events = [];
-    this.output = [];
     this.callbacks = [];
-    const epochs = new Map<string, number>();
-    for (const r of [...jobs.map((j) => j.id), ...hosts.map((h) => h.jobId), ...events.map((e) => e.jobId)])
-      if (!epochs.has(r)) epochs.set(r, this.options.epochOf(r));
-    for (const o of output) if (!epochs.has(o.jobId)) epochs.set(o.jobId, this.options.epochOf(o.jobId));
-    const rows = jobs.length + hosts.length + events.length + output.length;
+    const epochs = this.epochsOf(batch);
     const started = performance.now();
     const run = async (): Promise<void> => {
       let error: unknown;
       try {
-        if (rows > 0) await this.options.store.recordProgress({ epochs, jobs, hosts, events, output });
+        if (rows > 0) await this.options.store.recordProgress({ epochs, ...batch });
         this.options.onCommit?.(performance.now() - started, rows);
       } catch (e: unknown) {
         error = e ?? new Error('commit failed');

@@ -1,6 +1,6 @@
 // Getting tasks to workers: placing, sending once the running row is stored, re-placing, cancelling, and giving up on absent workers.
 import type { HostOutcome } from '../model/index.ts';
-import type { RefuseMessage } from '../worker/index.ts';
+import type { CancelMessage, RefuseMessage, TaskMessage } from '../worker/index.ts';
 import type { HostDetail, JobDriver } from './job-driver.ts';
 import type { Logger } from './logger.ts';
 import type { DispatcherMetrics } from './metrics.ts';
@@ -21,6 +21,14 @@ export interface DeliveryHost {
   workersFor(jobId: string): WorkerFilter;
   /** The envelope box (JSON) for a task of a sealed job on worker `w`; undefined for unsealed jobs. */
   envelopeFor(jobId: string, w: WorkerSlot): string | undefined;
+  /** What a task message of the job carries: a job driven here, or one whose tasks are carried here. */
+  jobOf(jobId: string): { readonly namespace: string; readonly spec: TaskMessage['spec'] } | undefined;
+  /** A carried task (another server's job) that a worker here refused: back to the relay. */
+  carriedRefused(ref: TaskRef): void;
+  /** A carried task whose worker did not come back: `lost` for its owner (or back to the relay if never sent). */
+  carriedGone(ref: TaskRef, why: string): void;
+  /** Ask the carrier of a relayed task of a job driven here to stop it. */
+  cancelRelayed(ref: TaskRef, reason: CancelMessage['reason']): void;
 }
 
 export interface TaskDeliveryOptions {
@@ -68,6 +76,7 @@ export class TaskDelivery {
     if (w) w.capacity = m.reason === 'stopping' ? 0 : Math.max(0, w.tasks.size - 1);
     const ref = this.board.task(m);
     if (!ref || ref.worker !== channel.instance) return;
+    if (ref.carried) return this.host.carriedRefused(ref);
     this.board.unassign(ref);
     this.unplaced.push({ ref, reason: `worker ${channel.name} refused it (${m.reason})` });
     this.host.schedulePump();
@@ -98,10 +107,10 @@ export class TaskDelivery {
   trySend(ref: TaskRef): void {
     if (ref.sent || !ref.committed) return;
     const w = this.board.worker(ref.worker);
-    const d = this.host.driver(ref.job);
-    if (!w?.channel || !d || this.board.task(ref) !== ref) return;
-    const envelope = this.host.envelopeFor(ref.job, w);
-    if (d.sealed && envelope === undefined) {
+    const job = this.host.jobOf(ref.job);
+    if (!w?.channel || !job || this.board.task(ref) !== ref) return;
+    const envelope = ref.carried ? undefined : this.host.envelopeFor(ref.job, w);
+    if (this.host.driver(ref.job)?.sealed === true && envelope === undefined) {
       // The worker has no box of this job's envelope (it reconnected with another certificate): elsewhere.
       this.board.unassign(ref);
       this.unplaced.push({ ref, reason: `worker ${w.name} cannot open this job's password envelope` });
@@ -113,8 +122,8 @@ export class TaskDelivery {
       job: ref.job,
       host: ref.host,
       attempt: ref.attempt,
-      namespace: d.namespace,
-      spec: d.wireSpec,
+      namespace: job.namespace,
+      spec: job.spec,
       ...(envelope !== undefined ? { envelope } : {}),
     });
   }
@@ -135,11 +144,27 @@ export class TaskDelivery {
     });
   }
 
-  cancel(ref: TaskRef, reason: 'killed' | 'timeout' | 'shutdown'): void {
+  cancel(ref: TaskRef, reason: CancelMessage['reason']): void {
+    if (ref.relay !== undefined) return this.host.cancelRelayed(ref, reason);
     const w = this.board.worker(ref.worker);
     if (ref.sent && w?.channel) {
       w.channel.send({ type: 'cancel', job: ref.job, host: ref.host, attempt: ref.attempt, reason });
     }
+  }
+
+  /** The worker stopped holding nothing: every task still on it never ran there, and goes elsewhere. */
+  returnAll(w: WorkerSlot, reason: string): void {
+    for (const ref of this.board.tasksOf(w.instance)) {
+      if (ref.carried) {
+        this.host.carriedRefused(ref);
+        continue;
+      }
+      this.board.unassign(ref);
+      if (this.host.driver(ref.job)) this.unplaced.push({ ref, reason });
+      else this.board.remove(ref);
+    }
+    this.board.drop(w.instance);
+    this.host.schedulePump();
   }
 
   armGrace(w: WorkerSlot): void {
@@ -153,6 +178,13 @@ export class TaskDelivery {
     if (!w || w.channel) return;
     const now = this.o.now();
     for (const ref of this.board.tasksOf(instance)) {
+      if (ref.carried) {
+        this.host.carriedGone(
+          ref,
+          `worker ${w.name} did not come back within ${Math.round(this.o.graceMs / 1000)}s`,
+        );
+        continue;
+      }
       const d = this.host.driver(ref.job);
       if (!ref.sent && d) {
         // It never left this dispatcher: it did not run; it waits for another worker.

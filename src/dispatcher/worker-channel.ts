@@ -43,6 +43,9 @@ export interface WorkerChannelHandler {
   onRefuse(channel: WorkerChannel, message: RefuseMessage): void;
   /** Any message, heartbeats included: the worker is alive. */
   onSeen(channel: WorkerChannel): void;
-  /** The link closed (either side, any reason). Called once per welcomed channel. */
-  onDisconnect(channel: WorkerChannel, reason: string): void;
+  /**
+   * The link closed (either side, any reason). Called once per welcomed channel. `drained`: the worker
+   * stopped holding nothing (close code 4001), so tasks sent to it and not answered never ran.
+   */
+  onDisconnect(channel: WorkerChannel, reason: string, drained?: boolean): void;
 }

@@ -225,7 +225,7 @@ function serveLink(
   ws.on('error', (e: Error) => (failure = e));
   ws.on('close', (code: number, reason: Buffer) => {
     const text = reason.length > 0 ? reason.toString('utf8') : (failure?.message ?? 'no reason');
-    session.ended(`closed (${code} ${text})`);
+    session.ended(`closed (${code} ${text})`, code);
   });
 }
 

@@ -7,6 +7,7 @@ import type {
   OutputMessage,
   RefuseMessage,
   ResultMessage,
+  TaskKey,
   WelcomeMessage,
 } from '../worker/index.ts';
 import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
@@ -14,6 +15,8 @@ import type { HostDetail, JobDriver } from './job-driver.ts';
 import type { Logger } from './logger.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 import type { ProgressWriter } from './progress-writer.ts';
+import type { Relay } from './relay.ts';
+import type { WorkerSlot } from './task-board.ts';
 import type { TaskDelivery } from './task-delivery.ts';
 import type { WorkerCertificates } from './worker-certificates.ts';
 import type { WorkerChannel, WorkerChannelHandler } from './worker-channel.ts';
@@ -42,11 +45,14 @@ export interface WorkerMessagesOptions {
   /** The dispatcher's name, in welcomes. */
   readonly name: string;
   readonly heartbeatMs?: number | undefined;
+  /** Several servers on one store: tasks handed between them (undefined on a store of one server). */
+  readonly relay?: Relay | undefined;
 }
 
 /**
- * Messages from workers. A result is acknowledged only once stored (after the commit that holds it); a
- * result of a job another server drives is not acknowledged at all, so the worker keeps it for that server.
+ * Messages from workers. A result is acknowledged only once stored (after the commit that holds it): for a
+ * job driven here as the host's outcome, for a task carried here for another server in its relay row. A
+ * result of another server's job that is not carried here is not acknowledged: the worker keeps it.
  */
 export class WorkerMessages implements WorkerChannelHandler {
   /** Output bytes stored per task attempt (the per-host cap, with slack). */
@@ -70,48 +76,55 @@ export class WorkerMessages implements WorkerChannelHandler {
   async onHello(channel: WorkerChannel, hello: HelloMessage): Promise<WelcomeMessage> {
     if (!this.host.isReady)
       throw new PogoError('WORKER_CONNECT_FAILED', 'the dispatcher is starting; try again');
-    const elsewhere = await this.heldForOtherServer(hello);
-    if (elsewhere) throw new PogoError('WORKER_CONNECT_FAILED', elsewhere);
-    const w = this.o.delivery.board.connect(channel, this.o.now());
-    this.o.certificates.register(channel);
-    const held = new Set(hello.tasks.map((t) => taskKeyString(t)));
-    const outputAcked: WelcomeMessage['outputAcked'] = [];
-    for (const t of hello.tasks) {
-      const seq = await this.o.store.lastOutputSeq(t.job, t.host, t.attempt);
-      outputAcked.push({ job: t.job, host: t.host, attempt: t.attempt, seq });
+    const board = this.o.delivery.board;
+    const w = board.connect(channel, this.o.now());
+    try {
+      this.o.certificates.register(channel);
+      await this.takeHeld(w, hello);
+      const outputAcked: WelcomeMessage['outputAcked'] = [];
+      for (const t of hello.tasks) {
+        const seq = await this.o.store.lastOutputSeq(t.job, t.host, t.attempt);
+        outputAcked.push({ job: t.job, host: t.host, attempt: t.attempt, seq });
+      }
+      // Tasks handed to this worker that it does not hold never reached it: hand them out again.
+      const held = new Set(hello.tasks.map((t) => taskKeyString(t)));
+      for (const ref of board.tasksOf(w.instance)) {
+        if (held.has(ref.key)) continue;
+        if (ref.carried && ref.sent) this.o.relay?.carrier.refused(ref);
+        else if (ref.sent) this.o.delivery.requeue(ref, `worker ${w.name} reconnected without it`);
+        else setImmediate(() => this.o.delivery.trySend(ref));
+      }
+      this.o.log.info({ worker: w.name, instance: w.instance, remote: channel.remote }, 'worker connected');
+      this.host.schedulePump();
+      return {
+        type: 'welcome',
+        protocol: LINK_PROTOCOL_VERSION,
+        dispatcher: this.o.name,
+        heartbeatMs: this.o.heartbeatMs ?? 5000,
+        outputAcked,
+      };
+    } catch (e: unknown) {
+      // Refused: the link closes without a welcome, so no disconnect follows; the slot must not stay connected.
+      this.onDisconnect(channel, 'hello not answered');
+      throw e;
     }
-    // Tasks handed to this worker that it does not hold never reached it: hand them out again.
-    for (const ref of this.o.delivery.board.tasksOf(w.instance)) {
-      if (held.has(ref.key)) continue;
-      if (ref.sent) this.o.delivery.requeue(ref, `worker ${w.name} reconnected without it`);
-      else setImmediate(() => this.o.delivery.trySend(ref));
-    }
-    this.o.log.info({ worker: w.name, instance: w.instance, remote: channel.remote }, 'worker connected');
-    this.host.schedulePump();
-    return {
-      type: 'welcome',
-      protocol: LINK_PROTOCOL_VERSION,
-      dispatcher: this.o.name,
-      heartbeatMs: this.o.heartbeatMs ?? 5000,
-      outputAcked,
-    };
   }
 
   /**
-   * Several servers: a worker that holds a running task of a job this server does not drive is sent on
-   * (no welcome), so that it moves to the next server of its list until it reaches the job's owner, the
-   * only one that can take its results. Undefined when it may stay.
+   * The tasks a worker says it holds. One of a job driven here that was on the relay is this server's again
+   * (the worker's link moved here); one of a job another server drives is carried here from now on, so its
+   * output and result reach the owner through the store.
    */
-  private async heldForOtherServer(hello: HelloMessage): Promise<string | undefined> {
-    if (!this.o.store.capabilities.shared) return undefined;
+  private async takeHeld(w: WorkerSlot, hello: HelloMessage): Promise<void> {
+    const board = this.o.delivery.board;
+    const foreign: TaskKey[] = [];
     for (const t of hello.tasks) {
-      if (this.host.isDriven(t.job)) continue;
-      const h = await this.o.store.getHost(t.job, t.host).catch(() => undefined);
-      if (h?.state === 'running' && h.attempt === t.attempt) {
-        return `the worker holds ${t.host} of job ${t.job}, which this server does not drive: it reports to the server that does`;
-      }
+      const ref = board.task(t);
+      if (this.host.isDriven(t.job)) {
+        if (ref?.relay !== undefined) this.o.relay?.outbox.reclaim(ref, w);
+      } else if (ref?.worker !== w.instance) foreign.push(t);
     }
-    return undefined;
+    if (foreign.length > 0) await this.o.relay?.carrier.adopt(w, foreign);
   }
 
   onSeen(channel: WorkerChannel): void {
@@ -120,14 +133,14 @@ export class WorkerMessages implements WorkerChannelHandler {
   }
 
   onOutput(channel: WorkerChannel, m: OutputMessage): void {
-    const d = this.host.driver(m.job);
     const ack = (): void =>
       channel.send({ type: 'output-ack', job: m.job, host: m.host, attempt: m.attempt, seq: m.seq });
-    if (!d) return void this.o.writer.afterCommit(ack);
+    const cap = this.outputCapOf(m);
+    if (cap === undefined) return void this.o.writer.afterCommit(ack);
     const data = Buffer.from(m.data, 'base64');
     const key = taskKeyString(m);
     const used = this.outputBytes.get(key) ?? 0;
-    if (used + data.length <= d.record.options.task.outputCapBytes + OUTPUT_SLACK) {
+    if (used + data.length <= cap + OUTPUT_SLACK) {
       this.outputBytes.set(key, used + data.length);
       this.o.writer.addOutput({
         jobId: m.job,
@@ -145,12 +158,25 @@ export class WorkerMessages implements WorkerChannelHandler {
     });
   }
 
+  /** The output cap of a task driven or carried here; undefined for output of any other task (dropped). */
+  private outputCapOf(m: OutputMessage): number | undefined {
+    const d = this.host.driver(m.job);
+    if (d) return d.record.options.task.outputCapBytes;
+    if (this.o.delivery.board.task(m)?.carried) return this.o.relay?.carrier.outputCapOf(m.job);
+    return undefined;
+  }
+
   onResult(channel: WorkerChannel, m: ResultMessage): void {
     const ack = (err?: unknown): void => {
       if (err === undefined) channel.send({ type: 'ack', job: m.job, host: m.host, attempt: m.attempt });
     };
     const ref = this.o.delivery.board.task(m);
     const d = this.host.driver(m.job);
+    if (!d && ref?.carried && this.o.relay) {
+      this.outputBytes.delete(ref.key);
+      this.o.relay.carrier.result(ref, m);
+      return void this.o.writer.afterCommit(ack);
+    }
     if (!d) return void this.resultOfOtherJob(m, ack);
     if (!ref || d.rollout.hostState(m.host) !== 'running' || d.attemptOf(m.host) !== m.attempt) {
       // Already recorded (a resend after a reconnect), or the host was given up as lost: just confirm.
@@ -196,9 +222,12 @@ export class WorkerMessages implements WorkerChannelHandler {
     this.o.delivery.refuse(channel, m);
   }
 
-  onDisconnect(channel: WorkerChannel, reason: string): void {
+  onDisconnect(channel: WorkerChannel, reason: string, drained = false): void {
     const w = this.o.delivery.board.disconnect(channel);
     this.o.log.info({ worker: channel.name, reason }, 'worker disconnected');
-    if (w) this.o.delivery.armGrace(w);
+    if (!w) return;
+    // A worker that stopped holding nothing never ran what it did not answer: elsewhere at once, not `lost`.
+    if (drained) this.o.delivery.returnAll(w, `worker ${w.name} stopped before it got it`);
+    else this.o.delivery.armGrace(w);
   }
 }

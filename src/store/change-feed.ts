@@ -1,5 +1,5 @@
 // The listeners of Store.watch, and which changes each write announces (the same for both dialects).
-import type { JobRequest, ProgressBatch, StoreChange } from './types.ts';
+import type { JobRequest, ProgressBatch, RelayKey, StoreChange } from './types.ts';
 
 export class ChangeFeed {
   private readonly listeners = new Set<(change: StoreChange) => void>();
@@ -24,10 +24,26 @@ export class ChangeFeed {
   }
 }
 
-/** The changes a committed progress batch announces: one `events` per job with new events. */
+/**
+ * The changes a committed progress batch announces: `events` per job with new events, `relay` per job with
+ * new relay results (for its owner), one `relay` without a job when tasks were offered (for carriers).
+ */
 export function progressChanges(batch: ProgressBatch): StoreChange[] {
-  return [...new Set(batch.events.map((e) => e.jobId))].map((jobId) => ({ topic: 'events', jobId }));
+  const events = [...new Set(batch.events.map((e) => e.jobId))].map((jobId): StoreChange => ({
+    topic: 'events',
+    jobId,
+  }));
+  const offers = (batch.relayOffers ?? []).length > 0 ? [carrierChange] : [];
+  return [...events, ...relayChanges(batch.relayResults ?? []), ...offers];
 }
+
+/** One `relay` change per job of `keys` (for the jobs' owners). */
+export function relayChanges(keys: readonly Pick<RelayKey, 'jobId'>[]): StoreChange[] {
+  return [...new Set(keys.map((k) => k.jobId))].map((jobId) => ({ topic: 'relay', jobId }));
+}
+
+/** For carriers: tasks were offered, released or cancelled. */
+export const carrierChange: StoreChange = { topic: 'relay' };
 
 export const jobChange = (jobId: string): StoreChange => ({ topic: 'job', jobId });
 export const requestChange = (r: Pick<JobRequest, 'jobId'>): StoreChange => ({

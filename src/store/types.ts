@@ -1,6 +1,7 @@
 // The Store: every durable thing Pogo keeps, as domain verbs. Backends (SQLite, PostgreSQL) implement it; no SQL outside.
 import type {
   AuditRecord,
+  HostOutcome,
   EventRecord,
   HostCounts,
   HostRecord,
@@ -62,14 +63,79 @@ export type OutputAppend = Omit<OutputChunkRecord, 'offset'>;
 
 /** Everything the dispatcher learned since its last write, committed at once (one transaction, one fsync). */
 export interface ProgressBatch {
-  /** The writer's lease epoch per job it writes about: the store rejects the batch (LEASE_LOST) if a job's epoch moved on. */
-  readonly epochs: ReadonlyMap<string, number>;
+  /**
+   * The writer's lease epoch per job it writes about: the store rejects the batch (LEASE_LOST) if a job's
+   * epoch moved on. `null` for a job another server drives, of which this batch only carries output and
+   * relay results (tasks this server's workers run for it): its row is locked, its epoch not checked.
+   */
+  readonly epochs: ReadonlyMap<string, number | null>;
   readonly jobs: readonly JobUpdate[];
   readonly hosts: readonly HostUpdate[];
   /** Events with the seq the writer assigned (per job, increasing, no gaps); a duplicate (jobId, seq) is an error. */
   readonly events: readonly EventRecord[];
   /** Output chunks; a duplicate (jobId, host, attempt, seq) is ignored (idempotent resends). Bytes count into `outputBytes`. */
   readonly output: readonly OutputAppend[];
+  /** Tasks offered to other servers' workers (written with their hosts' `running` rows); a known key is kept as it is. */
+  readonly relayOffers?: readonly RelayOffer[];
+  /** Relay rows the job's owner is done with (result taken, or the host ended otherwise): deleted. */
+  readonly relayDone?: readonly RelayKey[];
+  /** Results of relayed tasks, stored by the server whose worker ran them; a row that has one already keeps it. */
+  readonly relayResults?: readonly RelayResultWrite[];
+}
+
+/** One task attempt handed between servers. */
+export interface RelayKey {
+  readonly jobId: string;
+  readonly host: string;
+  readonly attempt: number;
+}
+
+/** A task the job's owner offers to any server with a free worker. */
+export interface RelayOffer extends RelayKey {
+  readonly offeredAt: number;
+}
+
+/** What the worker reported of a relayed task, stored for the job's owner. */
+export interface RelayResult {
+  readonly outcome: HostOutcome;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly message: string;
+  readonly errorCode?: string | undefined;
+  readonly startedAt?: number | undefined;
+  readonly endedAt: number;
+  readonly truncated: boolean;
+}
+
+export interface RelayResultWrite extends RelayKey {
+  readonly result: RelayResult;
+}
+
+/** A relay row: offered by the job's owner, claimed by a carrier (a server and its worker), its result. */
+export interface RelayTask extends RelayOffer {
+  /** The server whose worker runs it; null while it waits for one. */
+  readonly claimedBy: string | null;
+  /** That server's worker instance. */
+  readonly worker: string | null;
+  readonly claimedAt: number | null;
+  /** Set by the job's owner to stop the task (halt --kill, timeout): the carrier tells its worker. */
+  readonly cancel: string | null;
+  readonly result: RelayResult | null;
+}
+
+/** A carrier's worker with room, for claiming offered tasks. */
+export interface RelayClaimSlot {
+  readonly worker: string;
+  readonly free: number;
+}
+
+/** A server's heartbeat: the worker capacity it has left over for other servers' tasks, and its own open offers. */
+export interface ServerBeat {
+  readonly name: string;
+  readonly free: number;
+  readonly offered: number;
+  readonly seenAt: number;
+  readonly expiresAt: number;
 }
 
 export interface JobFilter {
@@ -170,11 +236,13 @@ export interface JobRequest {
 
 /**
  * Something other servers should know: a job was created or its lease freed (`job`), events were stored
- * (`events`), a request was added or answered (`request`); `resync` when notifications may have been
- * missed (the listening connection was re-established): check everything.
+ * (`events`), a request was added or answered (`request`), a relayed task of the job was claimed or has a
+ * result (`relay` with the job: for its owner), tasks were offered, released or cancelled (`relay` without
+ * a job: for carriers), a server has worker capacity to spare (`servers`); `resync` when notifications may
+ * have been missed (the listening connection was re-established): check everything.
  */
 export interface StoreChange {
-  readonly topic: 'job' | 'events' | 'request' | 'resync';
+  readonly topic: 'job' | 'events' | 'request' | 'relay' | 'servers' | 'resync';
   readonly jobId?: string;
 }
 
@@ -285,6 +353,47 @@ export interface Store {
    * LISTEN/NOTIFY on a dedicated connection, re-established when it drops (then `resync`).
    */
   watch(listener: (change: StoreChange) => void): () => void;
+
+  // Relay: tasks of a job run by the workers of another server than the job's owner
+  /**
+   * Claim offered tasks, oldest first, for `carrier`'s workers: at most `free` per slot. Rows another
+   * transaction holds are skipped (FOR UPDATE SKIP LOCKED), so each task is claimed once.
+   */
+  claimRelayTasks(
+    carrier: string,
+    slots: readonly RelayClaimSlot[],
+    now: number,
+  ): Promise<readonly RelayTask[]>;
+  /**
+   * A worker of `carrier` holds these tasks (it said so in its hello): the carrier takes them over. A row
+   * that exists is claimed whatever its state; a missing one is added, claimed, when its host is running at
+   * that attempt. Returns the keys now carried by `carrier`.
+   */
+  adoptRelayTasks(
+    carrier: string,
+    worker: string,
+    keys: readonly RelayKey[],
+    now: number,
+  ): Promise<readonly RelayKey[]>;
+  /** Give claimed tasks that never reached a worker back to the offers (only `carrier`'s claims). */
+  releaseRelayTasks(carrier: string, keys: readonly RelayKey[]): Promise<void>;
+  /** Ask the carriers of these tasks to stop them. */
+  cancelRelayTasks(keys: readonly RelayKey[], reason: string): Promise<void>;
+  /** Every relay row of these jobs. */
+  relayTasksOf(jobIds: readonly string[]): Promise<readonly RelayTask[]>;
+  /** The rows `carrier` holds claimed. */
+  carriedRelayTasks(carrier: string): Promise<readonly RelayTask[]>;
+  /**
+   * Record `beat` (expiring after `ttlMs`) and return every server's last beat (rows expired for a day are
+   * removed). Announces `servers` when `beat.free` > 0.
+   */
+  heartbeat(
+    beat: Omit<ServerBeat, 'seenAt' | 'expiresAt'>,
+    ttlMs: number,
+    now: number,
+  ): Promise<readonly ServerBeat[]>;
+  /** Every server's last beat. */
+  listServers(): Promise<readonly ServerBeat[]>;
 
   // Hosts
   listHosts(jobId: string, filter?: HostFilter): Promise<Page<HostRecord>>;

@@ -39,6 +39,7 @@ export type { LinkLogger } from './link-log.ts';
 export {
   CLOSE_GOING_AWAY,
   CLOSE_PROTOCOL_ERROR,
+  CLOSE_STOPPED_EMPTY,
   DEFAULT_HEARTBEAT_MS,
   HELLO_TIMEOUT_MS,
   LINK_MAX_PAYLOAD_BYTES,

@@ -13,6 +13,7 @@ import { silentLinkLogger } from './link-log.ts';
 import { dispatcherMessageSchema } from './link-protocol.ts';
 import {
   CLOSE_PROTOCOL_ERROR,
+  CLOSE_STOPPED_EMPTY,
   HELLO_TIMEOUT_MS,
   LINK_MAX_PAYLOAD_BYTES,
   backoffDelay,
@@ -128,9 +129,15 @@ export function connectWorker(agent: WorkerAgent, options: ConnectWorkerOptions)
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
   let current: WebSocket | undefined;
-  stop.signal.addEventListener('abort', () => current && closeSocket(current, 1000, 'worker stopping'), {
-    once: true,
-  });
+  // A worker whose stop left nothing held tells the server so: what it sent and got no answer for never ran.
+  const stopCode = (): number => (agent.stopped && agent.held.length === 0 ? CLOSE_STOPPED_EMPTY : 1000);
+  stop.signal.addEventListener(
+    'abort',
+    () => current && closeSocket(current, stopCode(), 'worker stopping'),
+    {
+      once: true,
+    },
+  );
 
   const loop = async (): Promise<void> => {
     let failures = 0;

@@ -10,6 +10,11 @@ export const LINK_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
 export const CLOSE_PROTOCOL_ERROR = 1008;
 /** WebSocket close code when a side shuts down. */
 export const CLOSE_GOING_AWAY = 1001;
+/**
+ * Close code of a worker that stopped holding nothing: every result it had was acknowledged, and it refused
+ * every task it got while stopping, so a task sent to it that it never answered did not run there.
+ */
+export const CLOSE_STOPPED_EMPTY = 4001;
 
 /** The first message must be `hello` within this long. */
 export const HELLO_TIMEOUT_MS = 10_000;

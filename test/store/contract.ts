@@ -8,6 +8,7 @@ import { jobContract } from './contract/jobs.ts';
 import { leaseContract } from './contract/leases.ts';
 import { outputContract } from './contract/output.ts';
 import { progressContract } from './contract/progress.ts';
+import { relayContract } from './contract/relay.ts';
 import { retentionContract } from './contract/retention.ts';
 
 /** A fresh, empty store for one test and how to dispose of it. */
@@ -56,5 +57,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describe('leases', () => leaseContract(store));
     describe('namespaces, users, tokens, audit', () => accountContract(store));
     describe('several servers: namespace leases, requests, changes', () => clusterContract(store));
+    describe('several servers: relayed tasks and heartbeats', () => relayContract(store));
   });
 }

@@ -137,11 +137,45 @@ describe('PostgreSQL store', () => {
     }
   });
 
+  it('a server frozen inside a transaction does not hold its row locks for ever: the next owner gets the job', async () => {
+    const schema = randomSchema();
+    const a = openStore(schema);
+    await a.migrate();
+    await a.createJob(newJob('j-frozen'));
+    await a.acquireLease('j-frozen', 'server-a', 1_000, 0);
+    // A connection with the store's own settings that locks the job's row and then says nothing more,
+    // as a process stopped (SIGSTOP) between two statements of a batch would.
+    const frozen = new PgConnection(compilePostgresOptions({ url: PG_URL, schema }));
+    let wake = (): void => undefined;
+    const asleep = new Promise<void>((r) => (wake = r));
+    const held = frozen
+      .write(async (sql) => {
+        await sql.run('SELECT id FROM jobs WHERE id = $1 FOR NO KEY UPDATE', ['j-frozen']);
+        await asleep;
+        await sql.run('SELECT 1');
+      })
+      .then(
+        () => 'committed',
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      // The next owner waits for the row until PostgreSQL ends the idle transaction (5 s), then takes the job.
+      const lease = await openStore(schema).acquireLease('j-frozen', 'server-b', 30_000, 10_000);
+      expect(lease).toMatchObject({ owner: 'server-b', epoch: 2 });
+    } finally {
+      wake();
+    }
+    // The frozen server, woken, finds its transaction gone: nothing it does next is committed.
+    expect(await held).not.toBe('committed');
+    await frozen.close();
+  }, 60_000);
+
   it('migrations are idempotent, also when several servers start at once', async () => {
     const schema = randomSchema();
     const stores = [openStore(schema), openStore(schema), openStore(schema)];
     const ran = await Promise.all(stores.map((s) => s.migrate()));
-    expect([...ran].sort()).toEqual([0, 0, 4]);
+    expect([...ran].sort()).toEqual([0, 0, 5]);
     expect(await stores[0]?.migrate()).toBe(0);
     const rows = await adminQuery<{ id: number; name: string }>(
       `SELECT id, name FROM ${schema}.schema_migrations ORDER BY id`,
@@ -151,6 +185,7 @@ describe('PostgreSQL store', () => {
       { id: 2, name: 'grants_tokens' },
       { id: 3, name: 'retention' },
       { id: 4, name: 'cluster' },
+      { id: 5, name: 'relay' },
     ]);
   });
 

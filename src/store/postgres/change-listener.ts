@@ -46,7 +46,7 @@ export class ChangeListener {
       // Named with its schema in pg_stat_activity (several Pogos, or tests, share a database).
       application_name:
         `pogo-listen${this.options.schema !== undefined ? `:${this.options.schema}` : ''}`.slice(0, 63),
-      ...(this.options.startupOptions !== undefined ? { options: this.options.startupOptions } : {}),
+      options: this.options.startupOptions,
     });
     client.on('error', () => this.dropped(client));
     client.on('end', () => this.dropped(client));

@@ -119,7 +119,7 @@ export async function notify(s: Sql, changes: readonly StoreChange[]): Promise<v
 
 /** A notification's payload back to the change (undefined for one that is not Pogo's). */
 export function changeOf(payload: string | undefined): StoreChange | undefined {
-  const m = /^(job|events|request):(.*)$/s.exec(payload ?? '');
+  const m = /^(job|events|request|relay|servers):(.*)$/s.exec(payload ?? '');
   if (!m) return undefined;
   const topic = m[1] as StoreChange['topic'];
   return m[2] ? { topic, jobId: m[2] } : { topic };

@@ -59,7 +59,7 @@ export class PgConnection {
       application_name: 'pogo',
       types: TYPES,
       // Set at connection start-up, so every pooled connection sees Pogo's schema first, with no extra round trip.
-      ...(options.startupOptions !== undefined ? { options: options.startupOptions } : {}),
+      options: options.startupOptions,
     });
     // An idle connection the server dropped (restart, admin shutdown) is discarded by the pool; the next
     // query gets a fresh one. Without a listener the 'error' event would end the process.

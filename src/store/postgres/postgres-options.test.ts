@@ -21,17 +21,17 @@ describe('compilePostgresOptions', () => {
     expect(o).toEqual({
       connectionString: 'postgres://pogo:p%40ss@db.example.com:6543/pogo?sslmode=require',
       schema: 'blue',
-      startupOptions: '-c search_path=blue',
+      startupOptions: '-c idle_in_transaction_session_timeout=5000 -c search_path=blue',
       poolSize: 3,
       where: 'db.example.com:6543/pogo',
       secrets: ['p%40ss', 'p@ss'],
     });
   });
 
-  it('defaults: no schema (the server search_path), 10 connections, port 5432; options beat the URL', () => {
+  it('defaults: no schema (the server search_path), 10 connections, port 5432, idle transactions end after 5 s; options beat the URL', () => {
     expect(compilePostgresOptions({ url: 'postgresql://127.0.0.1/x' })).toMatchObject({
       schema: undefined,
-      startupOptions: undefined,
+      startupOptions: '-c idle_in_transaction_session_timeout=5000',
       poolSize: 10,
       where: '127.0.0.1:5432/x',
       secrets: [],
@@ -44,7 +44,7 @@ describe('compilePostgresOptions', () => {
       compilePostgresOptions({ url: 'postgres://h/x?options=-c%20statement_timeout%3D5s&schema=s' }),
     ).toMatchObject({
       connectionString: 'postgres://h/x',
-      startupOptions: '-c statement_timeout=5s -c search_path=s',
+      startupOptions: '-c idle_in_transaction_session_timeout=5000 -c statement_timeout=5s -c search_path=s',
     });
   });
 

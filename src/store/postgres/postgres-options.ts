@@ -17,7 +17,7 @@ export interface CompiledPostgresOptions {
   readonly connectionString: string;
   readonly schema: string | undefined;
   /** libpq `options` sent at connection start: the URL's own, then `-c search_path=SCHEMA`. */
-  readonly startupOptions: string | undefined;
+  readonly startupOptions: string;
   readonly poolSize: number;
   /** `HOST:PORT/DATABASE`, for messages. */
   readonly where: string;
@@ -26,6 +26,9 @@ export interface CompiledPostgresOptions {
 }
 
 const DEFAULTS = { poolSize: 10 } as const satisfies Partial<CompiledPostgresOptions>;
+
+/** How long a session may sit idle inside a transaction: half the shortest lease (10 s). */
+export const IDLE_IN_TRANSACTION_MS = 5_000;
 
 /** Lower-case letters, digits and `_`, not starting with a digit: used unquoted in search_path. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -64,12 +67,18 @@ export function compilePostgresOptions(o: PostgresStoreOptions): CompiledPostgre
       `pool size "${rawPool ?? poolSize}" is not a whole number from 1 to 1000`,
     );
   const own = url.searchParams.get('options');
-  const startup = [own, schema === undefined ? null : `-c search_path=${schema}`].filter((x) => x !== null);
+  // A server frozen (SIGSTOP, a stalled VM) inside a transaction would hold its row locks for ever, and the
+  // server taking its jobs over would wait on them: PostgreSQL ends such a session (the URL's own options,
+  // after it, may set another value).
+  const idle = `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`;
+  const startup = [idle, own, schema === undefined ? null : `-c search_path=${schema}`].filter(
+    (x) => x !== null,
+  );
   for (const name of ['schema', 'pool_size', 'options']) url.searchParams.delete(name);
   const secrets = url.password === '' ? [] : [url.password, safeDecode(url.password)];
   const database = url.pathname.replace(/^\//, '') || '(default database)';
   const where = `${url.hostname || 'local socket'}:${url.port || '5432'}/${database}`;
-  const startupOptions = startup.length > 0 ? startup.join(' ') : undefined;
+  const startupOptions = startup.join(' ');
   return { connectionString: url.toString(), schema, startupOptions, poolSize, where, secrets };
 }
 

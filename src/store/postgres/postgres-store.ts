@@ -15,7 +15,7 @@ import { toStoreError } from './pg-errors.ts';
 import type { PostgresStoreOptions } from './postgres-options.ts';
 import { compilePostgresOptions } from './postgres-options.ts';
 import { recordProgress } from './progress-queries.ts';
-import { jobChange, progressChanges, requestChange } from '../change-feed.ts';
+import { carrierChange, jobChange, progressChanges, relayChanges, requestChange } from '../change-feed.ts';
 import { ChangeListener } from './change-listener.ts';
 import {
   acquireNamespaceLease,
@@ -27,6 +27,16 @@ import {
   openJobRequests,
   releaseNamespaceLease,
 } from './cluster-queries.ts';
+import {
+  adoptRelayTasks,
+  cancelRelayTasks,
+  carriedRelayTasks,
+  claimRelayTasks,
+  heartbeat,
+  listServers,
+  relayTasksOf,
+  releaseRelayTasks,
+} from './relay-queries.ts';
 import { pruneJobData } from './retention-queries.ts';
 import { addToken, findToken, revokeToken, touchToken } from './token-queries.ts';
 import { createUser, getUser, listUsers, removeGrant, revokeUser, setGrant } from './user-queries.ts';
@@ -101,6 +111,17 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     openJobRequests: q('read requests', openJobRequests),
     finishJobRequest: wn('answer the request', finishJobRequest, () => [{ topic: 'request' }]),
     getJobRequest: q('read the request', getJobRequest),
+
+    claimRelayTasks: wn('claim relayed tasks', claimRelayTasks, (_, rows) => relayChanges(rows)),
+    adoptRelayTasks: wn('take over relayed tasks', adoptRelayTasks, (_, keys) => relayChanges(keys)),
+    releaseRelayTasks: wn('release relayed tasks', releaseRelayTasks, () => [carrierChange]),
+    cancelRelayTasks: wn('cancel relayed tasks', cancelRelayTasks, () => [carrierChange]),
+    relayTasksOf: q('read relayed tasks', relayTasksOf),
+    carriedRelayTasks: q('read relayed tasks', carriedRelayTasks),
+    heartbeat: wn('record the heartbeat', heartbeat, ([beat]) =>
+      beat.free > 0 ? [{ topic: 'servers' }] : [],
+    ),
+    listServers: q('list servers', listServers),
 
     listHosts: q('list hosts', listHosts),
     allHosts: q('list hosts', allHosts),

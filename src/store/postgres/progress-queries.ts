@@ -6,6 +6,7 @@ import { applyUpdates } from './bulk-update.ts';
 import { insertEvents } from './event-queries.ts';
 import { appendOutput } from './output-queries.ts';
 import type { Sql } from './pg-connection.ts';
+import { writeRelay } from './relay-queries.ts';
 import { hostNotFound, jobNotFound } from './rows.ts';
 
 const JOBS: UpdateTable<JobUpdate> = {
@@ -54,10 +55,14 @@ export async function recordProgress(s: Sql, batch: ProgressBatch): Promise<void
   if (host !== undefined) throw hostNotFound(host.jobId, host.host);
   await insertEvents(s, batch.events);
   await appendOutput(s, batch.output);
+  await writeRelay(s, batch.relayOffers ?? [], batch.relayResults ?? [], batch.relayDone ?? []);
 }
 
-/** Lock the batch's job rows (in id order: no deadlock between writers) and compare their epochs. */
-async function checkEpochs(s: Sql, epochs: ReadonlyMap<string, number>): Promise<void> {
+/**
+ * Lock the batch's job rows (in id order: no deadlock between writers; output appends of one host attempt
+ * are serialised by it) and compare their epochs, except where the batch gives none (null).
+ */
+async function checkEpochs(s: Sql, epochs: ReadonlyMap<string, number | null>): Promise<void> {
   if (epochs.size === 0) return;
   const rows = await s.rows<{ id: string; lease_epoch: number }>(
     'SELECT id, lease_epoch FROM jobs WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE',
@@ -67,7 +72,7 @@ async function checkEpochs(s: Sql, epochs: ReadonlyMap<string, number>): Promise
   for (const [jobId, epoch] of epochs) {
     const at = current.get(jobId);
     if (at === undefined) throw jobNotFound(jobId);
-    if (at !== epoch)
+    if (epoch !== null && at !== epoch)
       throw new PogoError(
         'LEASE_LOST',
         `job ${jobId}: this writer holds lease epoch ${epoch}, the store is at ${at}; nothing was written`,

@@ -4,6 +4,7 @@ import type { HostUpdate, JobUpdate, ProgressBatch } from '../types.ts';
 import type { SqliteConnection, Statement } from './connection.ts';
 import { insertEvents } from './event-queries.ts';
 import { appendOutput } from './output-queries.ts';
+import { writeRelay } from './relay-queries.ts';
 import { hostNotFound, jobNotFound } from './rows.ts';
 
 type Encode = (v: never) => unknown;
@@ -45,6 +46,7 @@ export function recordProgress(c: SqliteConnection, batch: ProgressBatch): void 
   for (const u of batch.hosts) if (hosts.run(u, [u.jobId, u.host]) === 0) throw hostNotFound(u.jobId, u.host);
   insertEvents(c, batch.events);
   appendOutput(c, batch.output);
+  writeRelay(c, batch.relayOffers ?? [], batch.relayResults ?? [], batch.relayDone ?? []);
 }
 
 const cache = new WeakMap<SqliteConnection, { jobs: Updater<JobUpdate>; hosts: Updater<HostUpdate> }>();
@@ -61,12 +63,12 @@ function updaters(c: SqliteConnection): { jobs: Updater<JobUpdate>; hosts: Updat
   return u;
 }
 
-function checkEpochs(c: SqliteConnection, epochs: ReadonlyMap<string, number>): void {
+function checkEpochs(c: SqliteConnection, epochs: ReadonlyMap<string, number | null>): void {
   const stmt = c.prepareValue('SELECT lease_epoch FROM jobs WHERE id = ?');
   for (const [jobId, epoch] of epochs) {
     const current = stmt.get(jobId) as number | undefined;
     if (current === undefined) throw jobNotFound(jobId);
-    if (current !== epoch)
+    if (epoch !== null && current !== epoch)
       throw new PogoError(
         'LEASE_LOST',
         `job ${jobId}: this writer holds lease epoch ${epoch}, the store is at ${current}; nothing was written`,

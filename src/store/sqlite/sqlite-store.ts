@@ -12,7 +12,14 @@ import { lastOutputSeq, readOutput } from './output-queries.ts';
 import { recordProgress } from './progress-queries.ts';
 import { pruneJobData } from './retention-queries.ts';
 import { toStoreError } from './sqlite-errors.ts';
-import { ChangeFeed, jobChange, progressChanges, requestChange } from '../change-feed.ts';
+import {
+  ChangeFeed,
+  carrierChange,
+  jobChange,
+  progressChanges,
+  relayChanges,
+  requestChange,
+} from '../change-feed.ts';
 import {
   acquireNamespaceLease,
   activeLeases,
@@ -22,6 +29,16 @@ import {
   openJobRequests,
   releaseNamespaceLease,
 } from './cluster-queries.ts';
+import {
+  adoptRelayTasks,
+  cancelRelayTasks,
+  carriedRelayTasks,
+  claimRelayTasks,
+  heartbeat,
+  listServers,
+  relayTasksOf,
+  releaseRelayTasks,
+} from './relay-queries.ts';
 import { appendAudit, readAudit } from './audit-queries.ts';
 import { addToken, findToken, revokeToken, touchToken } from './token-queries.ts';
 import { createUser, getUser, listUsers, removeGrant, revokeUser, setGrant } from './user-queries.ts';
@@ -85,6 +102,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     openJobRequests: r('read requests', openJobRequests),
     finishJobRequest: tell(w('answer the request', finishJobRequest), () => [{ topic: 'request' }]),
     getJobRequest: r('read the request', getJobRequest),
+
+    claimRelayTasks: tell(w('claim relayed tasks', claimRelayTasks), (_, rows) => relayChanges(rows)),
+    adoptRelayTasks: tell(w('take over relayed tasks', adoptRelayTasks), (_, keys) => relayChanges(keys)),
+    releaseRelayTasks: tell(w('release relayed tasks', releaseRelayTasks), () => [carrierChange]),
+    cancelRelayTasks: tell(w('cancel relayed tasks', cancelRelayTasks), () => [carrierChange]),
+    relayTasksOf: r('read relayed tasks', relayTasksOf),
+    carriedRelayTasks: r('read relayed tasks', carriedRelayTasks),
+    heartbeat: tell(w('record the heartbeat', heartbeat), ([beat]) =>
+      beat.free > 0 ? [{ topic: 'servers' }] : [],
+    ),
+    listServers: r('list servers', listServers),
 
     listHosts: r('list hosts', listHosts),
     allHosts: r('list hosts', allHosts),
