@@ -76,6 +76,7 @@ async function main(): Promise<void> {
           cpuMs: (used.user + used.system) / 1000,
           rssMb: process.resourceUsage().maxRSS / 1024,
           starts: dispatcher.metrics.hostStarts,
+          carried: dispatcher.metrics.relayCarried,
         },
         () => process.exit(0),
       );

@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { NodeCommand } from './cluster-node.ts';
 
 export interface ClusterResult {
+  readonly layout: ClusterLayout;
   readonly servers: number;
   readonly workers: number;
   readonly hosts: number;
@@ -19,7 +20,7 @@ export interface ClusterResult {
   readonly p50DelayMs: number;
   readonly p99DelayMs: number;
   readonly cpuMsPerHost: number;
-  /** Hosts started by each server (how the namespaces spread). */
+  /** Hosts started by each server (how the namespaces spread), and tasks its workers ran for other servers' jobs. */
   readonly startsPerServer: string;
   readonly peakRssMb: number;
   readonly states: string;
@@ -49,15 +50,29 @@ function next(n: Node, kind: string, timeoutMs = 120_000): Promise<Record<string
   });
 }
 
+/**
+ * Where the workers are and which server the jobs go to: `spread` gives each server workers and submits to
+ * each in turn (namespaces spread over the servers); `relay` gives the first server none and submits every
+ * job to it, so every task runs on another server's worker, through the store.
+ */
+export type ClusterLayout = 'spread' | 'relay';
+
+const LAYOUTS: Record<ClusterLayout, { readonly workersOf: readonly number[]; readonly submitTo?: number }> =
+  {
+    spread: { workersOf: [2, 1, 1] },
+    relay: { workersOf: [0, 2, 2], submitTo: 0 },
+  };
+
 export async function clusterThroughput(
   url: string,
   hosts: number,
   jobs = 6,
   capacity = 1000,
   maxParallel?: string,
+  layout: ClusterLayout = 'spread',
 ): Promise<ClusterResult> {
   const schema = `pogo_bench_cluster_${randomBytes(4).toString('hex')}`;
-  const workersOf = [2, 1, 1];
+  const { workersOf, submitTo } = LAYOUTS[layout];
   const nodes: Node[] = workersOf.map((workers, i) => {
     const child = fork(NODE, [], {
       execArgv: ['--import', 'tsx'],
@@ -85,7 +100,7 @@ export async function clusterThroughput(
     const t0 = performance.now();
     const ids: string[] = [];
     for (let j = 0; j < jobs; j++) {
-      const n = nodes[j % nodes.length] as Node;
+      const n = nodes[submitTo ?? j % nodes.length] as Node;
       n.child.send({
         kind: 'submit',
         namespace: `ns${j}`,
@@ -125,15 +140,16 @@ export async function clusterThroughput(
     );
     let cpuMs = 0;
     let peakRssMb = 0;
-    const starts: number[] = [];
+    const starts: string[] = [];
     for (const n of nodes) {
       n.child.send({ kind: 'stop' } satisfies NodeCommand);
       const m = await next(n, 'stopped');
       cpuMs += Number(m.cpuMs);
       peakRssMb = Math.max(peakRssMb, Number(m.rssMb));
-      starts.push(Number(m.starts));
+      starts.push(`${Number(m.starts)} started, ${Number(m.carried)} run for others`);
     }
     return {
+      layout,
       servers: nodes.length,
       workers: workersOf.reduce((a, b) => a + b, 0),
       hosts: per * jobs,

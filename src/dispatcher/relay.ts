@@ -2,17 +2,18 @@
 import type { Store, StoreChange } from '../store/index.ts';
 import type { Logger } from './logger.ts';
 import type { DispatcherMetrics } from './metrics.ts';
+import type { JobBook } from './job-book.ts';
 import type { ProgressWriter } from './progress-writer.ts';
 import { RelayCarrier } from './relay-carrier.ts';
-import type { RelayCarrierHost } from './relay-carrier.ts';
 import { RelayOutbox } from './relay-outbox.ts';
-import type { RelayOutboxHost } from './relay-outbox.ts';
 import { ServerBeats } from './server-beats.ts';
-import type { TaskBoard } from './task-board.ts';
+import type { TaskDelivery } from './task-delivery.ts';
 
 export interface RelayOptions {
   readonly store: Store;
-  readonly board: TaskBoard;
+  /** The jobs driven here. */
+  readonly book: JobBook;
+  readonly delivery: TaskDelivery;
   readonly writer: ProgressWriter;
   /** This server's name. */
   readonly name: string;
@@ -23,9 +24,8 @@ export interface RelayOptions {
   readonly log: Logger;
   readonly now: () => number;
   readonly metrics: DispatcherMetrics;
+  readonly schedulePump: () => void;
 }
-
-export type RelayHost = RelayOutboxHost & RelayCarrierHost;
 
 /** The poll behind notifications (which may be missed): claims, results, cancels, dead carriers. */
 const POLL_MS = 1_000;
@@ -43,25 +43,40 @@ export class Relay {
   private timer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
 
-  constructor(
-    o: RelayOptions,
-    private readonly host: RelayHost,
-  ) {
+  private readonly store: Store;
+  private readonly schedulePump: () => void;
+
+  constructor(o: RelayOptions) {
+    const { book, delivery } = o;
+    const board = delivery.board;
+    this.store = o.store;
+    this.schedulePump = o.schedulePump;
     this.beats = new ServerBeats({
       store: o.store,
       name: o.name,
       ttlMs: o.ttlMs,
       log: o.log,
       now: o.now,
-      spare: () => o.board.freeCapacity(),
+      spare: () => board.freeCapacity(),
       offered: () => this.outbox.unclaimed(),
     });
-    this.outbox = new RelayOutbox({ ...o, beats: this.beats }, host);
-    this.carrier = new RelayCarrier(o, host);
-    this.store = o.store;
+    const trySend = delivery.trySend.bind(delivery);
+    this.outbox = new RelayOutbox(
+      { ...o, board, beats: this.beats },
+      { driver: (id) => book.get(id), endHost: book.endHost.bind(book), trySend },
+    );
+    this.carrier = new RelayCarrier(
+      { ...o, board },
+      {
+        isDriven: (id) => book.has(id),
+        claimedOwn: (ref, w) => this.outbox.placeClaimed(ref, w),
+        trySend,
+        sendCancel: delivery.cancel.bind(delivery),
+        armGrace: delivery.armGrace.bind(delivery),
+        schedulePump: o.schedulePump,
+      },
+    );
   }
-
-  private readonly store: Store;
 
   /** Take up the tasks carried before a restart, then beat, listen and poll. */
   async start(): Promise<void> {
@@ -95,9 +110,9 @@ export class Relay {
     if (c.topic === 'relay') {
       this.carrier.offersChanged();
       this.carrier.checkCancels();
-      return this.host.schedulePump();
+      return this.schedulePump();
     }
-    if (c.topic === 'servers') return this.beats.refresh(() => this.host.schedulePump());
+    if (c.topic === 'servers') return this.beats.refresh(() => this.schedulePump());
     if (c.topic === 'resync') this.poll();
   }
 
@@ -105,6 +120,6 @@ export class Relay {
     this.outbox.sync();
     this.carrier.offersChanged();
     this.carrier.checkCancels();
-    this.beats.refresh(() => this.host.schedulePump());
+    this.beats.refresh(() => this.schedulePump());
   }
 }

@@ -1,5 +1,4 @@
 // The dispatcher's side of the worker link protocol: hello and welcome, output, results, refusals, disconnects.
-import type { HostOutcome } from '../model/index.ts';
 import { PogoError, isPogoError } from '../model/index.ts';
 import type { Store } from '../store/index.ts';
 import type {
@@ -11,7 +10,7 @@ import type {
   WelcomeMessage,
 } from '../worker/index.ts';
 import { LINK_PROTOCOL_VERSION, taskKeyString } from '../worker/index.ts';
-import type { HostDetail, JobDriver } from './job-driver.ts';
+import type { JobBook } from './job-book.ts';
 import type { Logger } from './logger.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 import type { ProgressWriter } from './progress-writer.ts';
@@ -27,15 +26,13 @@ const OUTPUT_SLACK = 64 * 1024;
 /** What the link handling needs of its dispatcher. */
 export interface WorkerMessagesHost {
   readonly isReady: boolean;
-  driver(jobId: string): JobDriver | undefined;
-  isDriven(jobId: string): boolean;
-  /** A host ended: tell the engine, write it, let the next hosts start. */
-  endHost(d: JobDriver, host: string, outcome: HostOutcome, detail: HostDetail): void;
   schedulePump(): void;
 }
 
 export interface WorkerMessagesOptions {
   readonly store: Store;
+  /** The jobs driven here. */
+  readonly book: JobBook;
   readonly delivery: TaskDelivery;
   readonly writer: ProgressWriter;
   readonly metrics: DispatcherMetrics;
@@ -120,7 +117,7 @@ export class WorkerMessages implements WorkerChannelHandler {
     const foreign: TaskKey[] = [];
     for (const t of hello.tasks) {
       const ref = board.task(t);
-      if (this.host.isDriven(t.job)) {
+      if (this.o.book.has(t.job)) {
         if (ref?.relay !== undefined) this.o.relay?.outbox.reclaim(ref, w);
       } else if (ref?.worker !== w.instance) foreign.push(t);
     }
@@ -160,7 +157,7 @@ export class WorkerMessages implements WorkerChannelHandler {
 
   /** The output cap of a task driven or carried here; undefined for output of any other task (dropped). */
   private outputCapOf(m: OutputMessage): number | undefined {
-    const d = this.host.driver(m.job);
+    const d = this.o.book.get(m.job);
     if (d) return d.record.options.task.outputCapBytes;
     if (this.o.delivery.board.task(m)?.carried) return this.o.relay?.carrier.outputCapOf(m.job);
     return undefined;
@@ -171,7 +168,7 @@ export class WorkerMessages implements WorkerChannelHandler {
       if (err === undefined) channel.send({ type: 'ack', job: m.job, host: m.host, attempt: m.attempt });
     };
     const ref = this.o.delivery.board.task(m);
-    const d = this.host.driver(m.job);
+    const d = this.o.book.get(m.job);
     if (!d && ref?.carried && this.o.relay) {
       this.outputBytes.delete(ref.key);
       this.o.relay.carrier.result(ref, m);
@@ -185,7 +182,7 @@ export class WorkerMessages implements WorkerChannelHandler {
     this.o.delivery.board.remove(ref);
     this.outputBytes.delete(ref.key);
     this.o.metrics.finished(m.outcome, (m.endedAt - m.startedAt) / 1000);
-    this.host.endHost(d, m.host, m.outcome, {
+    this.o.book.endHost(d, m.host, m.outcome, {
       exitCode: m.exitCode,
       signal: m.signal,
       message: m.message,
