@@ -41,4 +41,11 @@ export type {
   TokenInfo,
   UserView,
 } from './api-types.ts';
+export type {
+  GroupUsage,
+  JobPlanView,
+  NamespaceOverview,
+  OutputGroup,
+  OutputGroups,
+} from './insight-types.ts';
 export { ROLES, grantsOf, hasRole, highestRole, roleRank } from './roles.ts';
