@@ -1,0 +1,52 @@
+// How each host and job state looks: a label, a shape (never colour alone) and a colour token of the theme.
+import type { HostState, JobState } from '../../../src/model/index.ts';
+
+/** Presentation of one state. `color` names a CSS custom property of styles.css (`--st-failed`). */
+export interface StateLook {
+  readonly label: string;
+  readonly shape: string;
+  readonly color: string;
+}
+
+/** Host states, in the order counts and legends show them. */
+export const HOST_LOOKS: Readonly<Record<HostState, StateLook>> = {
+  running: { label: 'running', shape: '▶', color: '--st-running' },
+  waiting: { label: 'waiting', shape: '○', color: '--st-waiting' },
+  ready: { label: 'ready', shape: '◌', color: '--st-ready' },
+  succeeded: { label: 'succeeded', shape: '✓', color: '--st-succeeded' },
+  failed: { label: 'failed', shape: '✗', color: '--st-failed' },
+  unreachable: { label: 'unreachable', shape: '⊘', color: '--st-unreachable' },
+  timed_out: { label: 'timed out', shape: '◷', color: '--st-timed-out' },
+  lost: { label: 'lost', shape: '?', color: '--st-lost' },
+  skipped: { label: 'skipped', shape: '»', color: '--st-skipped' },
+  halted: { label: 'halted', shape: '■', color: '--st-halted' },
+};
+
+/** Job states. */
+export const JOB_LOOKS: Readonly<Record<JobState, StateLook>> = {
+  pending: { label: 'pending', shape: '○', color: '--st-waiting' },
+  running: { label: 'running', shape: '▶', color: '--st-running' },
+  'needs-password': { label: 'needs password', shape: '⚷', color: '--st-timed-out' },
+  succeeded: { label: 'succeeded', shape: '✓', color: '--st-succeeded' },
+  failed: { label: 'failed', shape: '✗', color: '--st-failed' },
+  halted: { label: 'halted', shape: '■', color: '--st-halted' },
+};
+
+/** The order of host states in count bars: what is happening, then what went well, then what did not. */
+export const COUNT_ORDER: readonly HostState[] = [
+  'running',
+  'succeeded',
+  'failed',
+  'unreachable',
+  'timed_out',
+  'lost',
+  'skipped',
+  'halted',
+  'ready',
+  'waiting',
+];
+
+/** The resolved colour of a state token in the current theme (canvas drawing needs real colours). */
+export function cssColor(token: string, element: Element = document.documentElement): string {
+  return getComputedStyle(element).getPropertyValue(token).trim() || '#888';
+}
