@@ -26,6 +26,7 @@ describe('OpenAPI', () => {
     ['get', '/v1/jobs/{ref}/hosts/{host}'],
     ['get', '/v1/jobs/{ref}/hosts/{host}/output'],
     ['get', '/v1/jobs/{ref}/events'],
+    ['get', '/v1/jobs/{ref}/snapshot'],
     ['get', '/v1/jobs/{ref}/plan'],
     ['get', '/v1/jobs/{ref}/output-groups'],
     ['post', '/v1/jobs/{ref}/halt'],

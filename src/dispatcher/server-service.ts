@@ -8,6 +8,7 @@ import type {
   HostRecord,
   JobOptions,
   JobPlanView,
+  JobSnapshot,
   JobRecord,
   JobView,
   NamespaceConfig,
@@ -21,7 +22,7 @@ import type {
   WorkerCertificate,
   WorkerInfo,
 } from '../model/index.ts';
-import { PogoError, isPogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
+import { PogoError, hostColumns, isPogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
 import { Accounts } from '../security/index.ts';
 import type { AuditFilter, HostFilter, JobFilter, OutputPage, OutputRange, Store } from '../store/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
@@ -102,6 +103,13 @@ export class ServerService implements PogoService {
     // The seq first: whatever the record and a later host read show is at least as new as it.
     const lastSeq = await this.store.lastEventSeq(id);
     return this.view(await this.store.getJob(id), lastSeq);
+  }
+
+  async snapshot(ref: string, actor?: Actor): Promise<JobSnapshot> {
+    const id = await this.resolve(ref, actor);
+    const lastSeq = await this.store.lastEventSeq(id);
+    const [record, hosts] = await Promise.all([this.store.getJob(id), this.store.allHosts(id)]);
+    return { job: this.view(record, lastSeq), ...hostColumns(hosts) };
   }
 
   async jobPlan(ref: string): Promise<JobPlanView> {

@@ -6,6 +6,7 @@ import type {
   HostRecord,
   JobPlanView,
   JobRecord,
+  JobSnapshot,
   JobView,
   NamespaceOverview,
   NamespaceVersion,
@@ -56,6 +57,8 @@ export interface PogoService {
   getHost(ref: string, host: string): Promise<HostRecord>;
   hostHistory(host: string, limit?: number): Promise<readonly HostRecord[]>;
   readOutput(ref: string, host: string, range: OutputRange): Promise<OutputPage>;
+  /** The job and all its hosts in columns (plan order): what a client follows the stream from. */
+  snapshot(ref: string, actor?: Actor): Promise<JobSnapshot>;
   /** The job's plan (threads × slots, groups) with host indices: the UI's timeline and plan view. */
   jobPlan(ref: string): Promise<JobPlanView>;
   /** The job's hosts grouped by identical output (`dshbak -c`), largest group first. */

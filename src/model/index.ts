@@ -15,6 +15,7 @@ export type { HostOutcome, HostState, JobState } from './states.ts';
 export type { EventMap, EventType, HostOutcomeEvent, PogoEvent } from './events.ts';
 export type { Chain, ChainStage, ConstraintGroup, NamespaceConfig } from './config.ts';
 export { emptyCounts } from './counts.ts';
+export { hostColumns } from './host-columns.ts';
 export type { HostCounts } from './counts.ts';
 export type {
   AuditRecord,
@@ -44,6 +45,7 @@ export type {
 export type {
   GroupUsage,
   JobPlanView,
+  JobSnapshot,
   NamespaceOverview,
   OutputGroup,
   OutputGroups,

@@ -1,4 +1,6 @@
 // Read-only views the web UI needs beyond records: a job's plan with host indices, output digests, namespace use.
+import type { JobView } from './api-types.ts';
+import type { HostState } from './states.ts';
 
 /** GET /v1/jobs/:ref/plan: the job's plan as it runs; host lists are indices into `hosts` (plan order = HostRecord.index). */
 export interface JobPlanView {
@@ -21,6 +23,21 @@ export interface JobPlanView {
     readonly spec: string;
     readonly hosts: readonly number[];
   }[];
+}
+
+/**
+ * GET /v1/jobs/:ref/snapshot: the job and every host at once, in columns indexed by plan order (a 10,000-host
+ * job in one small answer). The job view and the columns are at least as new as `job.lastSeq`.
+ */
+export interface JobSnapshot {
+  readonly job: JobView;
+  readonly hosts: readonly string[];
+  readonly state: readonly HostState[];
+  readonly attempt: readonly number[];
+  readonly startedAt: readonly (number | null)[];
+  readonly endedAt: readonly (number | null)[];
+  readonly exitCode: readonly (number | null)[];
+  readonly message: readonly string[];
 }
 
 /** Hosts whose output (stdout and stderr of their current attempt) is byte for byte the same. */

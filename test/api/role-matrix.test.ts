@@ -56,6 +56,7 @@ const MATRIX: Record<string, { allow: keyof typeof ALLOW; body?: () => unknown }
   'GET /v1/jobs/:ref/hosts/:host': { allow: 'viewA' },
   'GET /v1/jobs/:ref/hosts/:host/output': { allow: 'viewA' },
   'GET /v1/jobs/:ref/events': { allow: 'viewA' },
+  'GET /v1/jobs/:ref/snapshot': { allow: 'viewA' },
   'GET /v1/jobs/:ref/plan': { allow: 'viewA' },
   'GET /v1/jobs/:ref/output-groups': { allow: 'viewA' },
   'GET /v1/hosts/:host/history': { allow: 'star' },

@@ -9,6 +9,7 @@ import type {
   HostState,
   JobNoteEvent,
   JobPlanView,
+  JobSnapshot,
   JobRecord,
   JobState,
   JobView,
@@ -24,7 +25,13 @@ import type {
   WorkerCertificate,
   WorkerInfo,
 } from '../../src/model/index.ts';
-import { PogoError, emptyCounts, isFailedState, isTerminalJobState } from '../../src/model/index.ts';
+import {
+  PogoError,
+  emptyCounts,
+  hostColumns,
+  isFailedState,
+  isTerminalJobState,
+} from '../../src/model/index.ts';
 import type { HostFilter, JobFilter, OutputPage, OutputRange } from '../../src/store/index.ts';
 import { hostRecord } from './job-records.ts';
 
@@ -176,6 +183,14 @@ export class MemoryService implements PogoService {
       const last = chunks.at(-1);
       const nextOffset = last ? last.offset + last.data.length : Math.max(start, total);
       return { attempt, chunks, nextOffset, total, truncated: record.truncated };
+    });
+  }
+
+  /** The view and the hosts as columns. */
+  snapshot(ref: string, actor?: Actor): Promise<JobSnapshot> {
+    return this.call('snapshot', () => {
+      const job = this.resolve(ref, actor?.user);
+      return { job: this.view(job), ...hostColumns(job.hosts) };
     });
   }
 

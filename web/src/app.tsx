@@ -1,5 +1,6 @@
 // The app shell: session gate, top bar (navigation, user, theme, logout), routes, global keys.
 import { useEffect, useState } from 'react';
+import { storedToken } from './api/client.ts';
 import { logOut, useSession } from './api/session.ts';
 import { HelpDialog } from './components/help-dialog.tsx';
 import { Link } from './components/link.tsx';
@@ -47,8 +48,12 @@ export function App() {
   useEffect(() => {
     if (!pathname.startsWith('/jobs/')) document.title = 'Pogo';
   }, [pathname]);
-  if (session.status === 'loading') return <p className="muted page-loading">connecting…</p>;
+  // With a stored token the page loads while /v1/me answers (one round trip less); without one, ask first.
+  if (session.status === 'loading' && storedToken() === null) {
+    return <p className="muted page-loading">connecting…</p>;
+  }
   if (session.status === 'anonymous') return <LoginPage reason={session.error} />;
+  const me = session.status === 'ready' ? session : undefined;
   return (
     <>
       <header className="topbar">
@@ -67,9 +72,11 @@ export function App() {
           </Link>
         </nav>
         <span className="spacer" />
-        <span className="me" data-testid="me">
-          {session.me.user} <span className="muted">({session.me.role})</span>
-        </span>
+        {me && (
+          <span className="me" data-testid="me">
+            {me.me.user} <span className="muted">({me.me.role})</span>
+          </span>
+        )}
         <button
           type="button"
           onClick={toggleTheme}
@@ -81,7 +88,7 @@ export function App() {
         <button type="button" onClick={() => setHelp(true)} title="keyboard (?)" aria-label="keyboard keys">
           ?
         </button>
-        {!session.sso && (
+        {me && !me.sso && (
           <button type="button" onClick={logOut}>
             Log out
           </button>

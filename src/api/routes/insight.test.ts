@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type {
   ApiErrorBody,
   JobPlanView,
+  JobSnapshot,
   JobView,
   NamespaceOverview,
   OutputGroups,
@@ -64,6 +65,11 @@ describe('UI read routes', () => {
     service.appendEvent('j000001', { type: 'host:started', t: 1, host: 'web01' });
     const view = (await call('GET', '/v1/jobs/j000001')).json<JobView>();
     expect(view.lastSeq).toBeGreaterThan(0);
+    const snap = (await call('GET', '/v1/jobs/j000001/snapshot')).json<JobSnapshot>();
+    expect(snap.job.lastSeq).toBe(view.lastSeq);
+    expect(snap.hosts).toEqual(['web01', 'web02', 'web03']);
+    expect(snap.state).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(snap.attempt).toEqual([1, 1, 1]);
   });
 
   test('GET /v1/namespaces/:ns/overview: hosts, tags, group use; unknown namespace 404', async () => {

@@ -1,12 +1,24 @@
-// Read-only views for the web UI: a job's plan with host indices, its hosts grouped by output, a namespace's use.
+// Read-only views for the web UI: a job's snapshot and plan, its hosts grouped by output, a namespace's use.
 import type { FastifyInstance } from 'fastify';
 import type { PogoService } from '../../dispatcher/index.ts';
 import { addRoute } from '../route.ts';
 import { jobParams, namespaceParams } from '../schemas.ts';
 import { jobIdOf } from './job-ref.ts';
 
-/** Register GET /v1/jobs/:ref/plan, /v1/jobs/:ref/output-groups and /v1/namespaces/:ns/overview. */
+/** Register GET /v1/jobs/:ref/snapshot, …/plan, …/output-groups and /v1/namespaces/:ns/overview. */
 export function registerInsightRoutes(app: FastifyInstance, service: PogoService): void {
+  addRoute(app, service, {
+    method: 'GET',
+    url: '/v1/jobs/:ref/snapshot',
+    role: 'viewer',
+    scope: 'job',
+    tag: 'jobs',
+    summary:
+      'A job and all its hosts in columns (plan order), as new as `job.lastSeq`: follow the stream from it',
+    returns: 'JobSnapshot',
+    params: jobParams,
+    handler: ({ params, actor }) => service.snapshot(params.ref, actor),
+  });
   addRoute(app, service, {
     method: 'GET',
     url: '/v1/jobs/:ref/plan',

@@ -1,5 +1,6 @@
 // Per constraint group: how many hosts were out at once over time (a step curve) against the group's limit.
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
+import { useThrottled } from '../lib/use-throttled.ts';
 import type { JobPlanView } from '../../../src/model/index.ts';
 import { isFailedState } from '../../../src/model/index.ts';
 import { GUTTER } from '../lib/draw-timeline.ts';
@@ -29,14 +30,17 @@ export function GroupCurves({
 }) {
   const [all, setAll] = useState(false);
   const holdUntil = model.job?.endedAt ?? now;
+  // Curves sort every host's start and end: while events stream, at most twice a second.
+  // Deferred, starting from nothing: the page's first paint does not wait for 100 curves.
+  const slow = useDeferredValue(useThrottled(version, 500), -1);
   const curves = useMemo(() => {
-    if (!plan) return [];
+    if (!plan || slow < 0) return [];
     const failed = (h: number): boolean => isFailedState(model.hostState(h));
     return plan.groups
       .map((g) => ({ g, ...concurrency(g.hosts, model.startedAt, model.endedAt, failed, holdUntil) }))
       .sort((a, b) => b.peak / b.g.limit - a.peak / a.g.limit);
-    // `version`: the model's arrays change in place, so it is what says they did.
-  }, [plan, model, version, holdUntil]);
+    // `slow` (the version, throttled): the model's arrays change in place, so it is what says they did.
+  }, [plan, model, slow, holdUntil]);
   if (curves.length === 0) return null;
   const shown = all ? curves : curves.slice(0, SHOWN);
   return (

@@ -33,9 +33,11 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** `10,000`. */
+const COUNT = new Intl.NumberFormat('en-US');
+
+/** `10,000` (one formatter: toLocaleString builds a new one on every call). */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT.format(n);
 }
 
 /** A duration from a start to an end, or to now while it runs. */

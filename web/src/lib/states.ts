@@ -46,7 +46,21 @@ export const COUNT_ORDER: readonly HostState[] = [
   'waiting',
 ];
 
-/** The resolved colour of a state token in the current theme (canvas drawing needs real colours). */
-export function cssColor(token: string, element: Element = document.documentElement): string {
-  return getComputedStyle(element).getPropertyValue(token).trim() || '#888';
+/** Resolved colours by token, for the theme in force: reading styles in every frame would force a style recalc. */
+const colors = new Map<string, string>();
+let colorsTheme: string | undefined;
+
+/** The resolved colour of a theme token (canvas drawing needs real colours); cached until the theme changes. */
+export function cssColor(token: string): string {
+  const theme = document.documentElement.dataset.theme ?? '';
+  if (theme !== colorsTheme) {
+    colors.clear();
+    colorsTheme = theme;
+  }
+  let c = colors.get(token);
+  if (c === undefined) {
+    c = getComputedStyle(document.documentElement).getPropertyValue(token).trim() || '#888';
+    colors.set(token, c);
+  }
+  return c;
 }

@@ -1,7 +1,7 @@
 // The job model applies events in batches (one notification per flush) and replays change nothing.
 import { describe, expect, it } from 'vitest';
-import type { EventRecord, HostRecord, JobView } from '../../../src/model/index.ts';
-import { emptyCounts } from '../../../src/model/index.ts';
+import type { EventRecord, HostRecord, JobSnapshot, JobView } from '../../../src/model/index.ts';
+import { emptyCounts, hostColumns } from '../../../src/model/index.ts';
 import { hostRecord } from '../../../test/support/job-records.ts';
 import { JobModel } from './job-model.ts';
 
@@ -21,6 +21,8 @@ const job = (lastSeq: number): JobView =>
 const host = (name: string, index: number, patch: Partial<HostRecord> = {}): HostRecord =>
   hostRecord({ jobId: 'j1', host: name, index, ...patch });
 
+const snap = (j: JobView, hosts: HostRecord[]): JobSnapshot => ({ job: j, ...hostColumns(hosts) });
+
 let seq = 0;
 const ev = (e: Record<string, unknown>): EventRecord => ({ ...e, seq: ++seq, jobId: 'j1' }) as EventRecord;
 
@@ -29,7 +31,7 @@ describe('JobModel', () => {
     const frames: (() => void)[] = [];
     const m = new JobModel((f) => frames.push(f));
     seq = 0;
-    m.load(job(0), [host('a', 0), host('b', 1), host('c', 2)]);
+    m.load(snap(job(0), [host('a', 0), host('b', 1), host('c', 2)]));
     let told = 0;
     m.subscribe(() => told++);
     m.push([ev({ type: 'host:started', t: 10, host: 'a' }), ev({ type: 'host:started', t: 11, host: 'b' })]);
@@ -48,10 +50,12 @@ describe('JobModel', () => {
   it('ignores events at or below the snapshot seq; halting halts waiting hosts; resume waits them again', () => {
     const m = new JobModel((f) => f());
     seq = 5;
-    m.load(job(5), [
-      host('a', 0, { state: 'succeeded', attempt: 1, startedAt: 1, endedAt: 2 }),
-      host('b', 1),
-    ]);
+    m.load(
+      snap(job(5), [
+        host('a', 0, { state: 'succeeded', attempt: 1, startedAt: 1, endedAt: 2 }),
+        host('b', 1),
+      ]),
+    );
     m.push([{ type: 'host:started', t: 1, host: 'a', seq: 4, jobId: 'j1' }]);
     expect(m.hostState(0)).toBe('succeeded');
     m.push([ev({ type: 'job:halting', t: 3, reason: 'halted by alice' })]);

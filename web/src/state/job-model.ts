@@ -1,5 +1,5 @@
 // One job's live state outside React: per-host typed arrays, events applied in batches once per animation frame.
-import type { EventRecord, HostRecord, HostState, JobView } from '../../../src/model/index.ts';
+import type { EventRecord, HostState, JobSnapshot, JobView } from '../../../src/model/index.ts';
 import { HOST_STATES, isTerminalJobState } from '../../../src/model/index.ts';
 
 /** A host state as a small number (its index in HOST_STATES), for typed arrays. */
@@ -46,11 +46,11 @@ export class JobModel {
 
   constructor(private readonly schedule: FrameScheduler = defaultScheduler) {}
 
-  /** Start from a snapshot: the job view and its hosts (plan order). */
-  load(job: JobView, hosts: readonly HostRecord[]): void {
-    this.job = job;
-    this.lastSeq = job.lastSeq;
-    const n = hosts.length;
+  /** Start from a snapshot: the job view and its hosts in columns (plan order). */
+  load(snap: JobSnapshot): void {
+    this.job = snap.job;
+    this.lastSeq = snap.job.lastSeq;
+    const n = snap.hosts.length;
     this.hosts = new Array<string>(n);
     this.state = new Uint8Array(n);
     this.startedAt = new Float64Array(n);
@@ -60,18 +60,19 @@ export class JobModel {
     this.message = new Array<string>(n);
     this.counts.fill(0);
     this.index.clear();
-    hosts.forEach((h, i) => {
-      this.hosts[i] = h.host;
-      this.index.set(h.host, i);
-      const code = STATE_CODE[h.state];
+    for (let i = 0; i < n; i++) {
+      const name = snap.hosts[i] ?? '';
+      this.hosts[i] = name;
+      this.index.set(name, i);
+      const code = STATE_CODE[snap.state[i] ?? 'waiting'];
       this.state[i] = code;
       this.counts[code] = (this.counts[code] ?? 0) + 1;
-      this.startedAt[i] = h.startedAt ?? NaN;
-      this.endedAt[i] = h.endedAt ?? NaN;
-      this.exitCode[i] = h.exitCode ?? NO_EXIT;
-      this.attempt[i] = h.attempt;
-      this.message[i] = h.message;
-    });
+      this.startedAt[i] = snap.startedAt[i] ?? NaN;
+      this.endedAt[i] = snap.endedAt[i] ?? NaN;
+      this.exitCode[i] = snap.exitCode[i] ?? NO_EXIT;
+      this.attempt[i] = snap.attempt[i] ?? 0;
+      this.message[i] = snap.message[i] ?? '';
+    }
     this.bump();
   }
 
@@ -95,8 +96,12 @@ export class JobModel {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
+    const start = performance.now();
     for (const e of batch) this.apply(e);
     this.bump();
+    // A slow batch (events applied and React re-rendered) shows in the browser's performance timeline.
+    const took = performance.now() - start;
+    if (took > 16) performance.measure(`pogo:flush ${batch.length} events`, { start, duration: took });
   }
 
   /** The host's state. */

@@ -1,6 +1,6 @@
 // Loads a job for its page — view, plan and every host (pages of 5,000) — then follows its event stream.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { HostRecord, JobPlanView, JobView, Page } from '../../../src/model/index.ts';
+import type { JobPlanView, JobSnapshot, JobView } from '../../../src/model/index.ts';
 import { api, seg } from '../api/client.ts';
 import { followJob } from '../api/job-stream.ts';
 import { JobModel } from './job-model.ts';
@@ -8,23 +8,13 @@ import { JobModel } from './job-model.ts';
 /** Stream status as the page shows it. */
 export type StreamStatus = 'connecting' | 'live' | 'ended' | 'error';
 
-/** Every host of a job, in plan order (bounded: 100 pages of 5,000). */
-async function allHosts(jobId: string, signal: AbortSignal): Promise<HostRecord[]> {
-  const hosts: HostRecord[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 100; i++) {
-    const q = cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    const page = await api<Page<HostRecord>>(`/v1/jobs/${seg(jobId)}/hosts?limit=5000${q}`, { signal });
-    hosts.push(...page.items);
-    cursor = page.next;
-    if (cursor === undefined) break;
-  }
-  return hosts;
-}
-
 /** The job `ref`'s model, plan, load error and stream status; `refresh` re-reads the view after an action. */
 export function useJob(ref: string) {
   const model = useMemo(() => new JobModel(), [ref]);
+  useEffect(() => {
+    // For the console and `npm run bench:ui`: the live model of the job on screen.
+    (globalThis as { pogoJob?: JobModel }).pogoJob = model;
+  }, [model]);
   const [plan, setPlan] = useState<JobPlanView | undefined>();
   const [error, setError] = useState('');
   const [loaded, setLoaded] = useState(false);
@@ -38,14 +28,14 @@ export function useJob(ref: string) {
     setError('');
     void (async () => {
       try {
-        // The view first: its lastSeq is older than the hosts read next, so the stream misses nothing.
-        const job = await api<JobView>(`/v1/jobs/${seg(ref)}`, { signal: ctl.signal });
-        const planned = api<JobPlanView>(`/v1/jobs/${seg(job.id)}/plan`, { signal: ctl.signal }).catch(
-          () => undefined,
-        );
-        const hosts = await allHosts(job.id, ctl.signal);
-        model.load(job, hosts);
-        setPlan(await planned);
+        // Snapshot and plan together: the snapshot's view and hosts are as new as its lastSeq, where the stream starts.
+        const [snap, planned] = await Promise.all([
+          api<JobSnapshot>(`/v1/jobs/${seg(ref)}/snapshot`, { signal: ctl.signal }),
+          api<JobPlanView>(`/v1/jobs/${seg(ref)}/plan`, { signal: ctl.signal }).catch(() => undefined),
+        ]);
+        performance.mark('pogo:snapshot-loaded');
+        model.load(snap);
+        setPlan(planned);
         setLoaded(true);
       } catch (e: unknown) {
         if (!ctl.signal.aborted) setError(e instanceof Error ? e.message : String(e));
@@ -53,16 +43,6 @@ export function useJob(ref: string) {
     })();
     return () => ctl.abort();
   }, [ref, model]);
-
-  const reload = useCallback(
-    async (id: string) => {
-      const ctl = new AbortController();
-      const view = await api<JobView>(`/v1/jobs/${seg(id)}`, { signal: ctl.signal });
-      const hosts = await allHosts(id, ctl.signal);
-      if (view.lastSeq >= model.lastSeq) model.load(view, hosts);
-    },
-    [model],
-  );
 
   const refresh = useCallback(
     async (view?: JobView) => {
@@ -92,11 +72,7 @@ export function useJob(ref: string) {
           }, 300);
         }
       },
-      onEnd: () => {
-        setStream('ended');
-        // The final word: re-read the hosts once (exit codes and messages as stored).
-        void reload(job.id).catch(() => undefined);
-      },
+      onEnd: () => setStream('ended'),
       onError: () => setStream('error'),
       onOpen: () => setStream('live'),
     });
@@ -105,7 +81,7 @@ export function useJob(ref: string) {
       clearTimeout(refreshTimer.current);
       refreshTimer.current = undefined;
     };
-  }, [loaded, model, generation, refresh, reload]);
+  }, [loaded, model, generation, refresh]);
 
   return { model, plan, error, loaded, stream, refresh };
 }
