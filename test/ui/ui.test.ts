@@ -109,6 +109,7 @@ async function shownCount(page: Page, state: string): Promise<number> {
 describe('web UI on a real server and SSH lab', () => {
   test('a wrong token is refused; the dashboard lists the job with its host counts', async () => {
     if (!browser) throw new Error('no browser');
+    expect(srv().process.output()).toContain(`web UI ${srv().url}/`);
     const context = await browser.newContext();
     contexts.push(context);
     const anon = await context.newPage();
