@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { BrowserContext } from 'playwright-core';
 import type { JobRecord, JobView } from '../src/model/index.ts';
-import { launchChromium } from '../test/support/browser.ts';
+import { launchChromium, screenshot } from '../test/support/browser.ts';
 import { ensureWebBuild } from '../test/support/web-build.ts';
 
 const HOSTS = Number(process.env.HOSTS ?? 10_000);
@@ -156,6 +156,7 @@ async function main(): Promise<void> {
         ),
       );
       fmr.push(marks[1] ?? NaN);
+      if (run === 0) await screenshot(page, `bench-ui-${HOSTS}-hosts`);
       console.log(
         `run ${run + 1}: snapshot and plan loaded at ${f(marks[0])} ms, ready at ${f(marks[1])} ms`,
       );

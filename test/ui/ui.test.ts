@@ -65,9 +65,9 @@ afterAll(async () => {
 }, 60_000);
 
 /** A logged-in page (a fresh browser context: its own localStorage). */
-async function loggedIn(token: string): Promise<Page> {
+async function loggedIn(token: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   if (!browser) throw new Error('no browser');
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, colorScheme });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(srv().url + '/');
@@ -267,6 +267,24 @@ describe('web UI on a real server and SSH lab', () => {
     await page.getByRole('button', { name: 'Plan', exact: true }).click();
     await page.getByText('1. $east (6)').waitFor();
     await page.getByText('2. $west (6)').waitFor();
+    // An admin edits the config; a mistake shows under its line.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const text = await page.locator('textarea[aria-label="config text"]').inputValue();
+    await page.fill(
+      'textarea[aria-label="config text"]',
+      text.replace('[$east, $west]', '[$east, $nowhere]'),
+    );
+    await page.getByRole('button', { name: 'Validate' }).click();
+    const inline = page.locator('.yaml li[data-error=true] .inline-error');
+    await inline.waitFor();
+    expect(await inline.textContent()).toContain('CONFIG_UNKNOWN_TAG');
+    expect(await page.locator('.yaml li[data-error=true] code').textContent()).toContain('$nowhere');
     await screenshot(page, 'namespace');
+    // Dark mode follows the system.
+    const dark = await loggedIn(srv().token, 'dark');
+    await dark.goto(`${srv().url}/jobs/last?view=output`);
+    await dark.getByTestId('output-group').first().waitFor();
+    expect(await dark.locator('html').getAttribute('data-theme')).toBe('dark');
+    await screenshot(dark, 'job-page-dark');
   });
 });

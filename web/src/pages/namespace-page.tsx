@@ -62,7 +62,7 @@ export function NamespacePage({ namespace }: { readonly namespace: string }) {
                   <tr key={g.id} data-full={used >= g.limit}>
                     <td>{g.label}</td>
                     <td>
-                      {g.limit} <span className="muted">({g.spec})</span>
+                      {g.limit} {g.spec !== String(g.limit) && <span className="muted">({g.spec})</span>}
                     </td>
                     <td>
                       <div className="usage-bar" role="img" aria-label={`${used} of ${g.limit}`}>

@@ -68,5 +68,11 @@ describe('JobModel', () => {
     expect(m.hostState(1)).toBe('waiting');
     expect(m.job?.state).toBe('running');
     expect(m.applied).toBe(3);
+    // A view read before those events does not undo them; a newer one is taken.
+    m.setJob({ ...job(6), state: 'halted', blocking: ['$web (1/1)'] });
+    expect(m.job?.state).toBe('running');
+    expect(m.job?.blocking).toEqual(['$web (1/1)']);
+    m.setJob({ ...job(9), state: 'succeeded' });
+    expect(m.job?.state).toBe('succeeded');
   });
 });

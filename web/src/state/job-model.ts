@@ -78,7 +78,10 @@ export class JobModel {
 
   /** Replace the job view (after an action or a job event), keeping host state. */
   setJob(job: JobView): void {
-    this.job = { ...job, counts: this.job?.counts ?? job.counts };
+    const mine = this.job;
+    // A view older than the events applied keeps the state they gave; what only the server knows is taken.
+    const stale = mine !== undefined && job.lastSeq < this.lastSeq;
+    this.job = stale ? { ...mine, blocking: job.blocking } : { ...job, counts: mine?.counts ?? job.counts };
     this.bump();
   }
 
