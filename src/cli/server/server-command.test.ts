@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFlags } from './server-command.ts';
-import { compileServerOptions, defaultWebRoot } from './server-command.ts';
+import { compileServerOptions, defaultWebRoot, webUiLine } from './server-command.ts';
 
 let dir = '';
 beforeAll(async () => {
@@ -111,6 +111,14 @@ describe('pogo server: the web UI', () => {
     await mkdir(root, { recursive: true });
     await writeFile(join(root, 'index.html'), '<!doctype html>');
     expect((await compileServerOptions({ ...base(), webRoot: root })).webRoot).toBe(root);
+    expect(webUiLine({ webRoot: root, dataDir: '/d' }, 'http://h:1', true)).toBe(
+      "web UI http://h:1/ (log in with an API token; the first admin's is in /d/admin.token)",
+    );
+    // Run from a checkout without a build: the server starts and says how to build the UI.
+    expect(webUiLine({ webRoot: join(dir, 'empty'), dataDir: '/d' }, 'http://h:1', true)).toMatch(
+      /^web UI not built \(no .*index\.html\): run `npm run build:web`/,
+    );
+    expect(webUiLine({ webRoot: undefined, dataDir: '/d' }, 'http://h:1', false)).toMatch(/^web UI off/);
     await expect(compileServerOptions({ ...base(), webRoot: join(dir, 'nothing') })).rejects.toMatchObject({
       code: 'USAGE',
       message: expect.stringContaining('has no index.html') as unknown,

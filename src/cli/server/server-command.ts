@@ -158,7 +158,11 @@ export function defaultWebRoot(): string {
 }
 
 /** What the start-up log says about the UI: its address, or why there is none and how to get it. */
-function webUiLine(options: CompiledServerOptions, url: string, wanted: boolean): string {
+export function webUiLine(
+  options: Pick<CompiledServerOptions, 'webRoot' | 'dataDir'>,
+  url: string,
+  wanted: boolean,
+): string {
   const webRoot = options.webRoot;
   if (!wanted || webRoot === undefined) return 'web UI off (--no-ui, or an API-less server)';
   if (existsSync(join(webRoot, 'index.html'))) {

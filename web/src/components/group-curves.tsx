@@ -1,5 +1,5 @@
 // Per constraint group: how many hosts were out at once over time (a step curve) against the group's limit.
-import { useDeferredValue, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { useThrottled } from '../lib/use-throttled.ts';
 import type { JobPlanView } from '../../../src/model/index.ts';
 import { isFailedState } from '../../../src/model/index.ts';
@@ -56,7 +56,8 @@ export function GroupCurves({
           limit={g.limit}
           steps={steps}
           peak={peak}
-          window={window}
+          t0={window.t0}
+          t1={window.t1}
           now={now}
         />
       ))}
@@ -69,15 +70,18 @@ export function GroupCurves({
   );
 }
 
-function Curve(props: {
+/** One curve; memoised on primitive props, so a frame of events repaints only the curves that changed. */
+const Curve = memo(function Curve(props: {
   label: string;
   limit: number;
   steps: Step[];
   peak: number;
-  window: TimeWindow;
+  t0: number;
+  t1: number;
   now: number;
 }) {
-  const { label, limit, steps, peak, window: w, now } = props;
+  const { label, limit, steps, peak, now } = props;
+  const w = { t0: props.t0, t1: props.t1 };
   const { ref } = useCanvas(CURVE_H, (ctx, width) => {
     const top = Math.max(limit, peak, 1);
     const plotW = Math.max(1, width - GUTTER);
@@ -123,4 +127,4 @@ function Curve(props: {
       <canvas ref={ref} role="img" aria-label={`${label}: at most ${peak} out at once, limit ${limit}`} />
     </div>
   );
-}
+});
