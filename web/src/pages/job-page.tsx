@@ -41,7 +41,9 @@ export function JobPage({ jobRef, query }: { readonly jobRef: string; readonly q
   const session = useSession();
   const job = model.job;
   const running = job !== undefined && !model.ended;
-  const now = useNow(running);
+  const ticking = useNow(running);
+  // While it runs, "now" is at least the newest event's time: bars and durations keep up between ticks.
+  const now = running ? Math.max(ticking, model.lastT) : ticking;
   const selected = query.get('host') ?? undefined;
   const view = query.get('view') === 'output' ? 'output' : 'hosts';
   const grouping = (

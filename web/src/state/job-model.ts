@@ -38,6 +38,8 @@ export class JobModel {
   lastSeq = 0;
   /** Events applied in total (the bench reads it). */
   applied = 0;
+  /** The newest event time seen: running bars and durations reach at least it (the page's clock ticks slower). */
+  lastT = 0;
   /** Recent job-level events, newest last (the activity list). */
   readonly notes: EventRecord[] = [];
   private queue: EventRecord[] = [];
@@ -152,6 +154,7 @@ export class JobModel {
     if (e.seq <= this.lastSeq) return;
     this.lastSeq = e.seq;
     this.applied++;
+    if (e.t > this.lastT) this.lastT = e.t;
     if ('host' in e) {
       const i = this.index.get(e.host);
       if (i !== undefined) this.applyHost(i, e);
