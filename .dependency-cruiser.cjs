@@ -33,6 +33,13 @@ module.exports = {
       from: { path: '^web/' },
       to: { path: '^src/(?!model/)' },
     },
+    {
+      name: 'web-no-node-builtins',
+      comment: 'web/ runs in the browser: no Node modules',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { dependencyTypes: ['core'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The README's main command: install what is needed, start an SSH lab of 20 hosts on this machine, start
 # `pogo server` (SQLite, embedded worker) on it, and run a real rollout with `pogo run` (caches first,
-# within the config's limits), then show the job's status, a host's output and where the API is.
+# within the config's limits), then show the job's status, a host's output, where the API and the web UI are.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
+# The web UI, built when web/ changed since the last build (pogo server serves dist/web at /).
+npx tsx scripts/build-web.ts
 lab=${POGO_DEMO_LAB:-/tmp/pogo-demo-lab}
 data=$(mktemp -d /tmp/pogo-demo-data.XXXXXX)
 pogo() { node bin/pogo.js "$@"; }
@@ -46,7 +48,8 @@ pogo status last || true
 pogo log last lab-0001 || true
 echo
 echo "The API is at $url (OpenAPI: $url/v1/openapi.json; metrics: $url/metrics)."
-echo "The web UI will be served at $url/ once it is built (a later step)."
+echo "The web UI is at $url/ : log in with the admin token, $POGO_TOKEN"
+echo "  (it is in $data/server/admin.token; the job above is at $url/jobs/last)."
 if [ -t 0 ]; then
   read -r -p "The server keeps running for you to try pogo jobs/status/log (POGO_SERVER and POGO_TOKEN as above). Press Enter to stop. " _
 fi

@@ -10,6 +10,7 @@ import { handleError, notFound } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerHostRoutes } from './routes/hosts.ts';
+import { registerInsightRoutes } from './routes/insight.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerNamespaceRoutes } from './routes/namespaces.ts';
 import { registerSystemRoutes } from './routes/system.ts';
@@ -84,6 +85,7 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     maxBufferBytes: options.sseMaxBufferBytes ?? API_DEFAULTS.sseMaxBufferBytes,
   });
   registerNamespaceRoutes(app, service);
+  registerInsightRoutes(app, service);
   registerSystemRoutes(app, service, options.accounts);
   registerUserRoutes(app, service, options.accounts);
   return app;

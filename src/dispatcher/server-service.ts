@@ -7,10 +7,14 @@ import type {
   EventRecord,
   HostRecord,
   JobOptions,
+  JobPlanView,
+  JobSnapshot,
   JobRecord,
   JobView,
   NamespaceConfig,
+  NamespaceOverview,
   NamespaceVersion,
+  OutputGroups,
   Page,
   PlanPreview,
   SealedEnvelope,
@@ -18,10 +22,11 @@ import type {
   WorkerCertificate,
   WorkerInfo,
 } from '../model/index.ts';
-import { PogoError, isPogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
+import { PogoError, hostColumns, isPogoError, isTerminalJobState, parseLimit } from '../model/index.ts';
 import { Accounts } from '../security/index.ts';
 import type { AuditFilter, HostFilter, JobFilter, OutputPage, OutputRange, Store } from '../store/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
+import { JobInsight } from './job-insight.ts';
 import { planFor } from './job-plan.ts';
 import { planPreview } from './plan-preview.ts';
 import type { NamespaceCheck, PogoService, Unsubscribe } from './service.ts';
@@ -39,9 +44,11 @@ export class ServerService implements PogoService {
     accounts?: Accounts,
   ) {
     this.accounts = accounts ?? new Accounts(store, { now });
+    this.insight = new JobInsight(store, dispatcher.configs);
   }
 
   private readonly accounts: Accounts;
+  private readonly insight: JobInsight;
 
   /** Through the store's accounts: throws API_UNAUTHORIZED or AUTH_TOKEN_EXPIRED for a token it refuses. */
   authenticate(token: string, remote: string): Promise<Actor | undefined> {
@@ -92,7 +99,29 @@ export class ServerService implements PogoService {
   }
 
   async getJob(ref: string, actor?: Actor): Promise<JobView> {
-    return this.view(await this.store.getJob(await this.resolve(ref, actor)));
+    const id = await this.resolve(ref, actor);
+    // The seq first: whatever the record and a later host read show is at least as new as it.
+    const lastSeq = await this.store.lastEventSeq(id);
+    return this.view(await this.store.getJob(id), lastSeq);
+  }
+
+  async snapshot(ref: string, actor?: Actor): Promise<JobSnapshot> {
+    const id = await this.resolve(ref, actor);
+    const lastSeq = await this.store.lastEventSeq(id);
+    const [record, hosts] = await Promise.all([this.store.getJob(id), this.store.allHosts(id)]);
+    return { job: this.view(record, lastSeq), ...hostColumns(hosts) };
+  }
+
+  async jobPlan(ref: string): Promise<JobPlanView> {
+    return this.insight.jobPlan(await this.store.resolveJobId(ref));
+  }
+
+  async outputGroups(ref: string): Promise<OutputGroups> {
+    return this.insight.outputGroups(await this.store.resolveJobId(ref));
+  }
+
+  namespaceOverview(namespace: string): Promise<NamespaceOverview> {
+    return this.insight.namespaceOverview(namespace);
   }
 
   async listJobs(filter: JobFilter): Promise<Page<JobRecord>> {
@@ -333,12 +362,13 @@ export class ServerService implements PogoService {
     return this.store.resolveJobId(ref, ref === 'last' ? actor?.user : undefined);
   }
 
-  private view(stored: JobRecord): JobView {
+  private view(stored: JobRecord, lastSeq: number): JobView {
     const record = withoutScript(stored);
     const d = this.dispatcher.liveDriver(record.id);
-    if (!d) return { ...record, live: false, draining: false, blocking: [] };
+    if (!d) return { ...record, live: false, draining: false, blocking: [], lastSeq };
     return {
       ...record,
+      lastSeq,
       counts: d.rollout.hostCounts(),
       live: true,
       draining: d.rollout.draining,

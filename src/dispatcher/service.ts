@@ -4,9 +4,13 @@ import type {
   AuditRecord,
   EventRecord,
   HostRecord,
+  JobPlanView,
   JobRecord,
+  JobSnapshot,
   JobView,
+  NamespaceOverview,
   NamespaceVersion,
+  OutputGroups,
   Page,
   PlanPreview,
   SealedEnvelope,
@@ -53,6 +57,14 @@ export interface PogoService {
   getHost(ref: string, host: string): Promise<HostRecord>;
   hostHistory(host: string, limit?: number): Promise<readonly HostRecord[]>;
   readOutput(ref: string, host: string, range: OutputRange): Promise<OutputPage>;
+  /** The job and all its hosts in columns (plan order): what a client follows the stream from. */
+  snapshot(ref: string, actor?: Actor): Promise<JobSnapshot>;
+  /** The job's plan (threads × slots, groups) with host indices: the UI's timeline and plan view. */
+  jobPlan(ref: string): Promise<JobPlanView>;
+  /** The job's hosts grouped by identical output (`dshbak -c`), largest group first. */
+  outputGroups(ref: string): Promise<OutputGroups>;
+  /** A namespace's newest config resolved (hosts, tags, groups) and what its active jobs hold. */
+  namespaceOverview(namespace: string): Promise<NamespaceOverview>;
   readEvents(ref: string, afterSeq: number, limit?: number): Promise<readonly EventRecord[]>;
   /**
    * Every event of the job with seq > `afterSeq`, in order, without gaps or repeats: first the stored ones,

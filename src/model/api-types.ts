@@ -39,6 +39,8 @@ export interface JobView extends JobRecord {
   readonly draining: boolean;
   /** Groups that parked hosts wait on, with usage (`$frontend (5/5)`). */
   readonly blocking: readonly string[];
+  /** The seq of the job's newest event when it was read: follow the SSE stream `?after=` it. */
+  readonly lastSeq: number;
 }
 
 /** POST /v1/namespaces/:ns/plan: the plan for targets, as `pogo schedule` shows it. */

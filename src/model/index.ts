@@ -15,6 +15,7 @@ export type { HostOutcome, HostState, JobState } from './states.ts';
 export type { EventMap, EventType, HostOutcomeEvent, PogoEvent } from './events.ts';
 export type { Chain, ChainStage, ConstraintGroup, NamespaceConfig } from './config.ts';
 export { emptyCounts } from './counts.ts';
+export { hostColumns } from './host-columns.ts';
 export type { HostCounts } from './counts.ts';
 export type {
   AuditRecord,
@@ -41,4 +42,12 @@ export type {
   TokenInfo,
   UserView,
 } from './api-types.ts';
+export type {
+  GroupUsage,
+  JobPlanView,
+  JobSnapshot,
+  NamespaceOverview,
+  OutputGroup,
+  OutputGroups,
+} from './insight-types.ts';
 export { ROLES, grantsOf, hasRole, highestRole, roleRank } from './roles.ts';

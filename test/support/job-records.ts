@@ -43,7 +43,7 @@ export function jobRecord(overrides: Partial<JobRecord> = {}): JobRecord {
 
 /** A job as GET /v1/jobs/:ref shows it. */
 export function jobView(overrides: Partial<JobView> = {}): JobView {
-  return { ...jobRecord(overrides), live: true, draining: false, blocking: [], ...overrides };
+  return { ...jobRecord(overrides), live: true, draining: false, blocking: [], lastSeq: 0, ...overrides };
 }
 
 /** A host of the job `a1b2c3d4e5f60718`. */

@@ -8,11 +8,15 @@ import type {
   HostRecord,
   HostState,
   JobNoteEvent,
+  JobPlanView,
+  JobSnapshot,
   JobRecord,
   JobState,
   JobView,
   NamespaceConfig,
+  NamespaceOverview,
   NamespaceVersion,
+  OutputGroups,
   OutputChunkRecord,
   Page,
   PlanPreview,
@@ -21,7 +25,13 @@ import type {
   WorkerCertificate,
   WorkerInfo,
 } from '../../src/model/index.ts';
-import { PogoError, emptyCounts, isFailedState, isTerminalJobState } from '../../src/model/index.ts';
+import {
+  PogoError,
+  emptyCounts,
+  hostColumns,
+  isFailedState,
+  isTerminalJobState,
+} from '../../src/model/index.ts';
 import type { HostFilter, JobFilter, OutputPage, OutputRange } from '../../src/store/index.ts';
 import { hostRecord } from './job-records.ts';
 
@@ -173,6 +183,99 @@ export class MemoryService implements PogoService {
       const last = chunks.at(-1);
       const nextOffset = last ? last.offset + last.data.length : Math.max(start, total);
       return { attempt, chunks, nextOffset, total, truncated: record.truncated };
+    });
+  }
+
+  /** The view and the hosts as columns. */
+  snapshot(ref: string, actor?: Actor): Promise<JobSnapshot> {
+    return this.call('snapshot', () => {
+      const job = this.resolve(ref, actor?.user);
+      return { job: this.view(job), ...hostColumns(job.hosts) };
+    });
+  }
+
+  /** Every host unordered, one `@job` group when the job has `maxParallel` (no config groups here). */
+  jobPlan(ref: string): Promise<JobPlanView> {
+    return this.call('jobPlan', () => {
+      const { record, hosts } = this.resolve(ref);
+      const all = hosts.map((h) => h.index);
+      const cap = record.options.maxParallel;
+      return {
+        jobId: record.id,
+        namespace: record.namespace,
+        configVersion: record.configVersion,
+        hosts: hosts.map((h) => h.host),
+        threads: [],
+        unordered: all,
+        groups: cap
+          ? [{ id: '@job', label: 'job', limit: Number.parseInt(cap, 10), spec: cap, hosts: all }]
+          : [],
+      };
+    });
+  }
+
+  /** Hosts that ran, grouped by the text of their current attempt's output. */
+  outputGroups(ref: string): Promise<OutputGroups> {
+    return this.call('outputGroups', () => {
+      const job = this.resolve(ref);
+      const groups = new Map<string, string[]>();
+      const ran = job.hosts.filter((h) => h.attempt > 0);
+      for (const h of ran) {
+        const text = job.output
+          .filter((c) => c.host === h.host && c.attempt === h.attempt)
+          .map((c) => c.data.toString('latin1'))
+          .join('');
+        groups.set(text, [...(groups.get(text) ?? []), h.host]);
+      }
+      const list = [...groups.entries()].map(([text, hosts]) => ({
+        digest: Buffer.from(text).toString('hex').slice(0, 16).padEnd(16, '0'),
+        bytes: text.length,
+        hosts,
+      }));
+      list.sort((a, b) => b.hosts.length - a.hosts.length);
+      return { jobId: job.record.id, groups: list, notRun: job.hosts.length - ran.length };
+    });
+  }
+
+  /** The stored config's hosts, tags and groups; usage counts hosts running or failed in active jobs. */
+  namespaceOverview(namespace: string): Promise<NamespaceOverview> {
+    return this.call('namespaceOverview', () => {
+      const ns = this.namespaces.get(namespace);
+      const v = ns?.versions.at(-1);
+      if (!ns || !v) throw new PogoError('STORE_NOT_FOUND', `no namespace ${namespace}`);
+      const active = [...this.jobs.values()].filter(
+        (j) => j.record.namespace === namespace && !isTerminalJobState(j.record.state),
+      );
+      const held = (hosts: readonly string[], failed: boolean): number =>
+        active.reduce(
+          (n, j) =>
+            n +
+            j.hosts.filter(
+              (h) => hosts.includes(h.host) && (failed ? isFailedState(h.state) : h.state === 'running'),
+            ).length,
+          0,
+        );
+      return {
+        ...v,
+        hosts: ns.config.hosts,
+        tags: [...ns.config.tags.entries()].map(([path, hosts]) => ({ path, hosts })),
+        groups: ns.config.groups.map((g) => ({
+          id: g.id,
+          label: g.label,
+          spec: String(g.spec.value) + (g.spec.kind === 'percent' ? '%' : ''),
+          limit: g.limit,
+          hosts: g.hosts.length,
+          running: held(g.hosts, false),
+          failed: held(g.hosts, true),
+        })),
+        jobs: active.map((j) => ({
+          id: j.record.id,
+          user: j.record.user,
+          state: j.record.state,
+          running: j.hosts.filter((h) => h.state === 'running').length,
+          failed: j.hosts.filter((h) => isFailedState(h.state)).length,
+        })),
+      };
     });
   }
 
@@ -545,7 +648,14 @@ export class MemoryService implements PogoService {
   }
 
   private view(job: StoredJob): JobView {
-    return { ...job.record, live: !isTerminalJobState(job.record.state), draining: false, blocking: [] };
+    const lastSeq = job.events.at(-1)?.seq ?? 0;
+    return {
+      ...job.record,
+      live: !isTerminalJobState(job.record.state),
+      draining: false,
+      blocking: [],
+      lastSeq,
+    };
   }
 
   private update(job: StoredJob, patch: Partial<JobRecord>): void {

@@ -59,6 +59,8 @@ export interface CompiledServerOptions {
   readonly apiTls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
   /** SSO behind a reverse proxy (`--trusted-proxy`, `--user-header`); off when undefined. */
   readonly trustedProxy?: TrustedProxy | undefined;
+  /** The built web UI served at `/` (`--web-root`, default the package's dist/web); undefined with `--no-ui`. */
+  readonly webRoot?: string | undefined;
 }
 
 /** Lease length on a shared store (PostgreSQL): a job is taken over within this after its owner dies. */
@@ -127,6 +129,7 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
       systemOnly: !o.roles.api,
       ...(o.apiTls && { https: o.apiTls }),
       ...(o.trustedProxy && { trustedProxy: o.trustedProxy }),
+      ...(o.webRoot !== undefined && { webRoot: o.webRoot }),
     });
     await app.listen({ host: o.listenHost, port: o.listenPort });
     cleanups.push(() => app.close());

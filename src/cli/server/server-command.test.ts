@@ -1,10 +1,10 @@
 // `pogo server` flags of the API's security: HTTPS files and trusted-proxy mode, each pair all or nothing.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFlags } from './server-command.ts';
-import { compileServerOptions } from './server-command.ts';
+import { compileServerOptions, defaultWebRoot, webUiLine } from './server-command.ts';
 
 let dir = '';
 beforeAll(async () => {
@@ -99,5 +99,29 @@ describe('pogo server: --retention', () => {
         message: expect.stringContaining(message) as unknown,
       });
     }
+  });
+});
+
+describe('pogo server: the web UI', () => {
+  it('serves the UI built into Pogo by default, another with --web-root, none with --no-ui', async () => {
+    expect((await compileServerOptions(base())).webRoot).toBe(defaultWebRoot());
+    expect(defaultWebRoot()).toMatch(/dist[/\\]web$/);
+    expect((await compileServerOptions({ ...base(), ui: false })).webRoot).toBeUndefined();
+    const root = join(dir, 'ui');
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, 'index.html'), '<!doctype html>');
+    expect((await compileServerOptions({ ...base(), webRoot: root })).webRoot).toBe(root);
+    expect(webUiLine({ webRoot: root, dataDir: '/d' }, 'http://h:1', true)).toBe(
+      "web UI http://h:1/ (log in with an API token; the first admin's is in /d/admin.token)",
+    );
+    // Run from a checkout without a build: the server starts and says how to build the UI.
+    expect(webUiLine({ webRoot: join(dir, 'empty'), dataDir: '/d' }, 'http://h:1', true)).toMatch(
+      /^web UI not built \(no .*index\.html\): run `npm run build:web`/,
+    );
+    expect(webUiLine({ webRoot: undefined, dataDir: '/d' }, 'http://h:1', false)).toMatch(/^web UI off/);
+    await expect(compileServerOptions({ ...base(), webRoot: join(dir, 'nothing') })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringContaining('has no index.html') as unknown,
+    });
   });
 });

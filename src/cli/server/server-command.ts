@@ -1,9 +1,10 @@
 // `pogo server`: the API, the dispatcher, the worker port and an embedded worker in one process, until a signal.
 import { loadSecretsDir } from '../../worker/index.ts';
 import { pinoRedaction, redactFields } from '../../security/index.ts';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { parseNetwork } from '../../api/index.ts';
@@ -44,6 +45,9 @@ export interface ServerFlags {
   readonly trustedProxy?: string;
   readonly userHeader?: string;
   readonly roles: string;
+  /** `--no-ui` sets it false. */
+  readonly ui?: boolean;
+  readonly webRoot?: string;
 }
 
 /** Add `server` to the program. */
@@ -90,7 +94,9 @@ export function registerServer(program: Command, ctx: CommandContext): Command {
     .option(
       '--user-header <name>',
       'SSO: the header a trusted proxy names the user in (with --trusted-proxy)',
-    );
+    )
+    .option('--web-root <dir>', 'serve the web UI from this directory (default: the one built into Pogo)')
+    .option('--no-ui', 'do not serve the web UI (the API only)');
   return addTransportOptions(cmd, 'embedded worker').action(async (flags: ServerFlags) => {
     ctx.exitCode = await serve(flags, ctx);
   });
@@ -100,7 +106,8 @@ async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
   const options = await compileServerOptions(flags);
   const server = await runServer(options);
   const say = (line: string): void => ctx.io.out(`pogo server: ${line}\n`);
-  say(`API ${server.url} (OpenAPI at ${server.url}/v1/openapi.json; the web UI comes in a later version)`);
+  say(`API ${server.url} (OpenAPI at ${server.url}/v1/openapi.json)`);
+  say(webUiLine(options, server.url, flags.ui !== false && options.roles.api));
   if (server.workerPort !== undefined && options.workerListen) {
     const scheme = options.workerTls ? 'wss' : 'ws';
     say(`worker port ${scheme}://${options.workerListen.host}:${server.workerPort}`);
@@ -145,6 +152,25 @@ async function serve(flags: ServerFlags, ctx: CommandContext): Promise<number> {
   return 0;
 }
 
+/** The package's built UI: dist/web beside dist/cli (published), or the checkout's dist/web (run from source). */
+export function defaultWebRoot(): string {
+  return fileURLToPath(new URL('../../../dist/web', import.meta.url));
+}
+
+/** What the start-up log says about the UI: its address, or why there is none and how to get it. */
+export function webUiLine(
+  options: Pick<CompiledServerOptions, 'webRoot' | 'dataDir'>,
+  url: string,
+  wanted: boolean,
+): string {
+  const webRoot = options.webRoot;
+  if (!wanted || webRoot === undefined) return 'web UI off (--no-ui, or an API-less server)';
+  if (existsSync(join(webRoot, 'index.html'))) {
+    return `web UI ${url}/ (log in with an API token; the first admin's is in ${join(options.dataDir, 'admin.token')})`;
+  }
+  return `web UI not built (no ${join(webRoot, 'index.html')}): run \`npm run build:web\` in the Pogo checkout, then restart`;
+}
+
 /** 127.0.0.0/8, ::1 and localhost. */
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -179,6 +205,13 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
   }
   const store = flags.store ?? defaultStore(dataDir);
   const roles = parseRoles(flags.roles, store);
+  const webRoot = flags.ui === false ? undefined : resolve(flags.webRoot ?? defaultWebRoot());
+  if (flags.webRoot !== undefined && flags.ui !== false && !existsSync(join(flags.webRoot, 'index.html'))) {
+    throw usageError(
+      `--web-root: ${flags.webRoot} has no index.html`,
+      'give the directory of a built UI (npm run build:web writes dist/web)',
+    );
+  }
   const embedded =
     flags.worker && roles.dispatcher
       ? {
@@ -207,6 +240,7 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
     log,
     apiLogger,
     version: packageVersion(),
+    webRoot,
   };
 }
 
