@@ -250,6 +250,7 @@ export class ServerService implements PogoService {
         tags: c.tags.size,
         groups: c.groups.length,
         chains: c.chains.length,
+        ...(c.warnings ? { warnings: c.warnings } : {}),
       };
     } catch (e: unknown) {
       if (!isPogoError(e)) throw e;

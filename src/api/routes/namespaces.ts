@@ -89,15 +89,16 @@ function textOf(body: string | { readonly text: string }): string {
 }
 
 /**
- * The config text, once the caller may have the server run it: loading a config runs its `command …` tag
- * sources on the server, as the server's user, so such a config needs admin on every namespace (`*`).
+ * The config text, once the caller may have the server load it: loading a config runs its `command …` tag
+ * sources, reads its `ansible …` files and fetches its `http …` URLs on the server, as the server's user, so
+ * such a config needs admin on every namespace (`*`).
  */
 function trustedText(body: string | { readonly text: string }, actor: Actor, verb: string): string {
   const text = textOf(body);
   if (configRunsCommands(text) && !hasRole(actor, 'admin', '*')) {
     throw new PogoError(
       'API_FORBIDDEN',
-      `this config runs commands on the server (a "command …" tag source): to ${verb} it, ${actor.user} needs the admin role on every namespace (*)`,
+      `this config has tag sources the server would run, read or fetch ("command …", "ansible …", "http …"): to ${verb} it, ${actor.user} needs the admin role on every namespace (*)`,
       { hint: 'ask an admin of * to push it, or list the hosts in the config instead' },
     );
   }

@@ -54,6 +54,8 @@ export type NamespaceCheck =
       readonly tags: number;
       readonly groups: number;
       readonly chains: number;
+      /** What the load went on despite (an \`http\` source served from its cache). */
+      readonly warnings?: readonly string[];
     }
   | {
       readonly ok: false;
