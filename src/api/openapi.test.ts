@@ -36,6 +36,7 @@ describe('OpenAPI', () => {
     ['put', '/v1/namespaces/{ns}'],
     ['post', '/v1/namespaces/{ns}/validate'],
     ['post', '/v1/namespaces/{ns}/plan'],
+    ['post', '/v1/namespaces/{ns}/targets'],
     ['get', '/v1/hosts/{host}/history'],
     ['get', '/v1/workers'],
     ['get', '/v1/workers/certificates'],

@@ -16,6 +16,7 @@ import type { OneFlags } from './one-flags.ts';
 import { TASK_DEFAULTS, addTaskOptions, parseTaskFlags } from './task-flags.ts';
 import { countsLine, eventJson, groupedOutput, progressLine, resultLine } from './one-view.ts';
 import { promptPassword, readPasswordFromStdin } from './password-input.ts';
+import { printConfigWarnings } from './job-input.ts';
 
 /** Add `one` to the program. */
 export function registerOne(program: Command, ctx: CommandContext): Command {
@@ -54,6 +55,7 @@ export async function runOne(
 ): Promise<number> {
   const task = await taskTemplate(words, flags);
   const config: NamespaceConfig | undefined = flags.config ? await loadConfigFile(flags.config) : undefined;
+  printConfigWarnings(ctx.io.err, config);
   const targets = await jobTargets(flags, config);
   const maxParallel = parseLimitFlag('--max-parallel', flags.maxParallel, { min: 1 });
   const maxFailures = parseLimitFlag('--max-failures', flags.maxFailures);

@@ -20,7 +20,7 @@ const YAML_EXTENSIONS: ReadonlySet<string> = new Set(['.yml', '.yaml', '.json'])
  * an executable file is a dynamic-inventory script, run with `--list` (and with `--host H` for each host
  * when its output has no `_meta`); a `.yml`, `.yaml` or `.json` file is a YAML inventory; anything else is
  * INI. A file that cannot be read or a script that fails → CONFIG_TAG_SOURCE_FAILED at the tag's node; a
- * malformed file → CONFIG_INVENTORY_INVALID at the file's line.
+ * malformed file → CONFIG_INVENTORY_INVALID at the tag, its message naming the file's line.
  */
 export async function loadAnsibleSource(
   path: string,
@@ -48,9 +48,19 @@ export async function loadAnsibleSource(
   if (size > MAX_TAG_SOURCE_OUTPUT_BYTES)
     throw fail(`${file} is larger than ${MAX_TAG_SOURCE_OUTPUT_BYTES} bytes`);
   const text = await readFile(file, 'utf8');
-  return YAML_EXTENSIONS.has(extname(file).toLowerCase())
-    ? parseAnsibleYaml(text, file)
-    : parseAnsibleIni(text, file);
+  try {
+    return YAML_EXTENSIONS.has(extname(file).toLowerCase())
+      ? parseAnsibleYaml(text, file)
+      : parseAnsibleIni(text, file);
+  } catch (e: unknown) {
+    if (!(e instanceof PogoError)) throw e;
+    // At the tag in the config (what a config check reports), naming the inventory's own file and line.
+    throw new PogoError(e.code, `tag source "ansible ${path}": ${e.message}`, {
+      position: options.position,
+      hint: e.hint,
+      cause: e,
+    });
+  }
 }
 
 async function isExecutable(file: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 // PogoService of `pogo server`: checks requests, builds plans, writes jobs and audit, and asks the dispatcher to act.
 import { randomBytes } from 'node:crypto';
-import { resolveTargets } from '../config/index.ts';
+import { parseTargetExpression, resolveTargets } from '../config/index.ts';
 import type {
   Actor,
   AuditRecord,
@@ -14,6 +14,7 @@ import type {
   Page,
   PlanPreview,
   SealedEnvelope,
+  TargetsPreview,
   SubmitJobRequest,
   WorkerCertificate,
   WorkerInfo,
@@ -284,6 +285,18 @@ export class ServerService implements PogoService {
     return planPreview(namespace, version ?? null, plan);
   }
 
+  async resolveNamespaceTargets(namespace: string, targets: string): Promise<TargetsPreview> {
+    checkName(namespace);
+    const { version, config } = await this.currentConfig(namespace);
+    const hosts = await this.targetsOf(namespace, targets, config);
+    return {
+      namespace,
+      configVersion: version ?? null,
+      hosts,
+      ...(config?.warnings ? { warnings: config.warnings } : {}),
+    };
+  }
+
   workers(): readonly WorkerInfo[] {
     return this.dispatcher.workers();
   }
@@ -353,10 +366,11 @@ export class ServerService implements PogoService {
     expr: string,
     config: NamespaceConfig | undefined,
   ): Promise<string[]> {
-    if (/(^|[,&!])\s*@/.test(expr)) {
+    const terms = parseTargetExpression(expr).flatMap((item) => item.terms);
+    if (terms.some((t) => t.kind === 'file')) {
       throw badRequest('@file targets are read by the client: expand them before submitting');
     }
-    if (!config && expr.includes('$')) {
+    if (!config && terms.some((t) => t.kind === 'tag')) {
       throw new PogoError(
         'JOB_BAD_REQUEST',
         `namespace ${namespace} has no config, so "${expr}" cannot name tags`,
@@ -365,7 +379,7 @@ export class ServerService implements PogoService {
         },
       );
     }
-    return resolveTargets(expr, { ...(config ? { config } : {}) });
+    return resolveTargets(expr, { ...(config ? { config } : {}), noFiles: true });
   }
 
   private async currentConfig(

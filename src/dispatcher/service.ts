@@ -10,6 +10,7 @@ import type {
   Page,
   PlanPreview,
   SealedEnvelope,
+  TargetsPreview,
   SubmitJobRequest,
   WorkerCertificate,
   WorkerInfo,
@@ -90,6 +91,9 @@ export interface PogoService {
     targets: string,
     options?: { readonly maxParallel?: string },
   ): Promise<PlanPreview>;
+
+  /** The hosts a target expression names under the namespace's current config (`pogo targets -n NS`). */
+  resolveNamespaceTargets(namespace: string, targets: string): Promise<TargetsPreview>;
 
   workers(): readonly WorkerInfo[];
   /** Certificates of the workers (connected or seen), for clients to seal password envelopes to. */

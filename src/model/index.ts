@@ -38,6 +38,7 @@ export type {
   Role,
   RoleGrant,
   SubmitJobRequest,
+  TargetsPreview,
   TokenInfo,
   UserView,
 } from './api-types.ts';

@@ -16,6 +16,7 @@ import type {
   OutputChunkRecord,
   Page,
   PlanPreview,
+  TargetsPreview,
   PogoEvent,
   SubmitJobRequest,
   WorkerCertificate,
@@ -323,6 +324,17 @@ export class MemoryService implements PogoService {
     return this.call('listNamespaces', () =>
       [...this.namespaces.values()].flatMap((n) => n.versions.slice(-1)),
     );
+  }
+
+  resolveNamespaceTargets(namespace: string, targets: string): Promise<TargetsPreview> {
+    return this.call('resolveNamespaceTargets', async () => {
+      const ns = this.namespaces.get(namespace);
+      const hosts = await resolveTargets(
+        targets,
+        ns ? { config: ns.config, noFiles: true } : { noFiles: true },
+      );
+      return { namespace, configVersion: ns?.versions.at(-1)?.version ?? null, hosts };
+    });
   }
 
   previewPlan(

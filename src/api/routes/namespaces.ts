@@ -6,7 +6,7 @@ import type { Actor } from '../../model/index.ts';
 import { PogoError, hasRole } from '../../model/index.ts';
 import { grantedNamespaces } from '../auth.ts';
 import { addRoute } from '../route.ts';
-import { namespaceParams, namespaceQuery, namespaceTextBody, planBody } from '../schemas.ts';
+import { namespaceParams, namespaceQuery, namespaceTextBody, planBody, targetsBody } from '../schemas.ts';
 
 const tag = 'namespaces';
 /** Content types a config may be sent as, besides JSON `{ text }`. */
@@ -81,6 +81,19 @@ export function registerNamespaceRoutes(app: FastifyInstance, service: PogoServi
     params: namespaceParams,
     body: planBody,
     handler: ({ params, body: { targets, ...options } }) => service.previewPlan(params.ns, targets, options),
+  });
+  addRoute(app, service, {
+    method: 'POST',
+    url: '/v1/namespaces/:ns/targets',
+    role: 'viewer',
+    scope: { param: 'ns' },
+    tag,
+    summary:
+      'The hosts a target expression names under the namespace config, in order (`pogo targets -n NS`)',
+    returns: 'TargetsPreview: `{ namespace, configVersion, hosts, warnings? }`',
+    params: namespaceParams,
+    body: targetsBody,
+    handler: ({ params, body }) => service.resolveNamespaceTargets(params.ns, body.targets),
   });
 }
 

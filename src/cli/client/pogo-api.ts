@@ -9,6 +9,7 @@ import type {
   Page,
   SubmitJobRequest,
   SealedEnvelope,
+  TargetsPreview,
   WorkerCertificate,
   WorkerInfo,
 } from '../../model/index.ts';
@@ -207,6 +208,11 @@ export class PogoApi {
     return this.client.json('POST', `${namespacePath(namespace)}/validate`, {
       text: { body: text, contentType: YAML },
     });
+  }
+
+  /** POST /v1/namespaces/:ns/targets: the hosts `targets` names under the namespace's config. */
+  resolveTargets(namespace: string, targets: string): Promise<TargetsPreview> {
+    return this.client.json('POST', `${namespacePath(namespace)}/targets`, { json: { targets } });
   }
 
   /** GET /v1/workers: the workers connected to this server. */
