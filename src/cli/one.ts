@@ -7,7 +7,7 @@ import { LocalJob } from '../dispatcher/index.ts';
 import type { NamespaceConfig } from '../model/index.ts';
 import { loadConfigFile } from '../config/index.ts';
 import type { HostTask, HostTaskResult } from '../worker/index.ts';
-import { runHostTask } from '../worker/index.ts';
+import { runHostTask, withConnect } from '../worker/index.ts';
 import type { CommandContext } from './context.ts';
 import { exitCodeForJob } from './exit-codes.ts';
 import { parseDurationFlag, parseLimitFlag, usageError } from './flags.ts';
@@ -85,7 +85,12 @@ export async function runOne(
     maxFailures,
     timeoutMs: jobTimeout,
     execute: (host, signal) =>
-      runHostTask(transport, targetOf(host), { ...task, jobId, namespace, host }, { password, signal }),
+      runHostTask(
+        transport,
+        withConnect(targetOf(host), config?.connect?.get(host)),
+        { ...task, jobId, namespace, host },
+        { password, signal },
+      ),
     onResult: (host, r) => void results.set(host, r),
     onEvent: (e) => {
       if (flags.json) return say(eventJson(e, startedAt, 'host' in e ? results.get(e.host) : undefined));

@@ -82,6 +82,12 @@ export class JobDriver {
     return this.spec;
   }
 
+  /** The per-host fields of a `task` message: the host's connection settings, when its inventory has some. */
+  hostFields(host: string): Pick<TaskMessage, 'connect'> {
+    const connect = this.record.options.connect?.[host];
+    return connect ? { connect: { ...connect } } : {};
+  }
+
   /** Submitted with a password envelope: its tasks need a worker the envelope was sealed to. */
   get sealed(): boolean {
     return this.record.options.sealed === true;

@@ -5,6 +5,7 @@ import type {
   Actor,
   AuditRecord,
   EventRecord,
+  HostConnect,
   HostRecord,
   JobOptions,
   JobRecord,
@@ -69,6 +70,7 @@ export class ServerService implements PogoService {
       ...(request.jobTimeoutMs !== undefined ? { jobTimeoutMs: request.jobTimeoutMs } : {}),
       task: taskSpecOf(request),
       ...(request.envelope ? { sealed: true } : {}),
+      ...connectOf(config, plan.hosts),
     };
     const record = await this.store.createJob({
       id: newJobId(),
@@ -410,6 +412,20 @@ function withoutScript(record: JobRecord): JobRecord {
     ...record,
     options: { ...record.options, task: { ...record.options.task, file: { ...file, contentBase64: '' } } },
   };
+}
+
+/** The connection settings of a job's hosts, fixed at submit (a later config change does not move a running job). */
+function connectOf(
+  config: NamespaceConfig | undefined,
+  hosts: readonly string[],
+): Pick<JobOptions, 'connect'> {
+  if (!config?.connect) return {};
+  const connect: Record<string, HostConnect> = {};
+  for (const host of hosts) {
+    const settings = config.connect.get(host);
+    if (settings) connect[host] = settings;
+  }
+  return Object.keys(connect).length > 0 ? { connect } : {};
 }
 
 /** 12 hex characters: short enough to type, random enough that prefixes are unique in practice. */
