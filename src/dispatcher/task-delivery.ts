@@ -115,6 +115,7 @@ export class TaskDelivery {
       attempt: ref.attempt,
       namespace: d.namespace,
       spec: d.wireSpec,
+      ...d.hostFields(ref.host),
       ...(envelope !== undefined ? { envelope } : {}),
     });
   }
