@@ -12,8 +12,9 @@ fi
 
 # Debian packages the later suites use (the SSH lab, Chromium) are added here as they land; PostgreSQL below.
 # The SSH lab (docs/lab.md): sshd and ssh/ssh-keygen, sudo (the lab user's sudo tests), pdsh and ansible
-# (the lab's tests drive them as other tools would).
-POGO_DEBIAN_PACKAGES=${POGO_DEBIAN_PACKAGES:-openssh-server openssh-client sudo pdsh ansible time}
+# (the lab's tests drive them as other tools would; ansible-inventory is the oracle of the inventory tests), zsh and
+# fish (their completion scripts are checked by their parsers).
+POGO_DEBIAN_PACKAGES=${POGO_DEBIAN_PACKAGES:-openssh-server openssh-client sudo pdsh ansible time zsh fish}
 if [ -n "$POGO_DEBIAN_PACKAGES" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=$(for p in $POGO_DEBIAN_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
   if [ -n "$missing" ]; then

@@ -15,6 +15,7 @@ import type {
   Page,
   PlanPreview,
   SealedEnvelope,
+  TagList,
   TargetsPreview,
   SubmitJobRequest,
   WorkerCertificate,
@@ -285,6 +286,14 @@ export class ServerService implements PogoService {
     const hosts = await this.targetsOf(namespace, targets, config);
     const plan = planFor(config, hosts, { maxParallel: options?.maxParallel, rollback: false });
     return planPreview(namespace, version ?? null, plan);
+  }
+
+  async listTags(namespace: string): Promise<TagList> {
+    checkName(namespace);
+    const v = await this.store.getNamespace(namespace);
+    const config = await this.dispatcher.configs.get(namespace, v.version);
+    const tags = [...config.tags].map(([name, hosts]) => ({ name, hosts: hosts.length }));
+    return { namespace, configVersion: v.version, tags };
   }
 
   async resolveNamespaceTargets(namespace: string, targets: string): Promise<TargetsPreview> {

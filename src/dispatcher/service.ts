@@ -10,6 +10,7 @@ import type {
   Page,
   PlanPreview,
   SealedEnvelope,
+  TagList,
   TargetsPreview,
   SubmitJobRequest,
   WorkerCertificate,
@@ -92,6 +93,8 @@ export interface PogoService {
     options?: { readonly maxParallel?: string },
   ): Promise<PlanPreview>;
 
+  /** The tags of the namespace's newest config (shell completion); STORE_NOT_FOUND when it has none. */
+  listTags(namespace: string): Promise<TagList>;
   /** The hosts a target expression names under the namespace's current config (`pogo targets -n NS`). */
   resolveNamespaceTargets(namespace: string, targets: string): Promise<TargetsPreview>;
 

@@ -51,6 +51,13 @@ export interface TargetsPreview {
   readonly warnings?: readonly string[];
 }
 
+/** GET /v1/namespaces/:ns/tags: the tags of the namespace's newest config, with their host counts. */
+export interface TagList {
+  readonly namespace: string;
+  readonly configVersion: number;
+  readonly tags: readonly { readonly name: string; readonly hosts: number }[];
+}
+
 /** POST /v1/namespaces/:ns/plan: the plan for targets, as `pogo schedule` shows it. */
 export interface PlanPreview {
   readonly namespace: string;

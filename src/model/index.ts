@@ -38,6 +38,7 @@ export type {
   Role,
   RoleGrant,
   SubmitJobRequest,
+  TagList,
   TargetsPreview,
   TokenInfo,
   UserView,

@@ -83,6 +83,17 @@ export function registerNamespaceRoutes(app: FastifyInstance, service: PogoServi
     handler: ({ params, body: { targets, ...options } }) => service.previewPlan(params.ns, targets, options),
   });
   addRoute(app, service, {
+    method: 'GET',
+    url: '/v1/namespaces/:ns/tags',
+    role: 'viewer',
+    scope: { param: 'ns' },
+    tag,
+    summary: "The tags of the namespace's newest config with their host counts (shell completion)",
+    returns: 'TagList: `{ namespace, configVersion, tags: [{ name, hosts }] }`',
+    params: namespaceParams,
+    handler: ({ params }) => service.listTags(params.ns),
+  });
+  addRoute(app, service, {
     method: 'POST',
     url: '/v1/namespaces/:ns/targets',
     role: 'viewer',

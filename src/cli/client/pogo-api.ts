@@ -9,6 +9,7 @@ import type {
   Page,
   SubmitJobRequest,
   SealedEnvelope,
+  TagList,
   TargetsPreview,
   WorkerCertificate,
   WorkerInfo,
@@ -208,6 +209,11 @@ export class PogoApi {
     return this.client.json('POST', `${namespacePath(namespace)}/validate`, {
       text: { body: text, contentType: YAML },
     });
+  }
+
+  /** GET /v1/namespaces/:ns/tags: the tags of the newest config with their host counts. */
+  listTags(namespace: string): Promise<TagList> {
+    return this.client.json('GET', `${namespacePath(namespace)}/tags`);
   }
 
   /** POST /v1/namespaces/:ns/targets: the hosts `targets` names under the namespace's config. */
