@@ -192,6 +192,8 @@ describe('an Ansible INI inventory with nested groups drives a constrained rollo
       port: lab.port,
       user: lab.user,
     });
+    const listed = await api<Page<JobRecord>>(server, 'GET', '/v1/jobs?limit=1');
+    expect(listed.items[0]?.options.connect).toBeUndefined(); // lists stay small
     const hosts = await api<Page<HostRecord>>(server, 'GET', `/v1/jobs/${summary.job}/hosts?limit=100`);
     expect(hosts.items.map((h) => h.host)).toEqual(ALL); // plan order: caches, then web; inventory names
   });

@@ -101,7 +101,7 @@ export class ServerService implements PogoService {
 
   async listJobs(filter: JobFilter): Promise<Page<JobRecord>> {
     const page = await this.store.findJobs(filter);
-    return { ...page, items: page.items.map(withoutScript) };
+    return { ...page, items: page.items.map(forList) };
   }
 
   async listHosts(ref: string, filter: HostFilter): Promise<Page<HostRecord>> {
@@ -435,6 +435,15 @@ function connectOf(
     if (settings) connect[host] = settings;
   }
   return Object.keys(connect).length > 0 ? { connect } : {};
+}
+
+/** A job as lists show it: without its script, and without the per-host connect settings (large inventories). */
+function forList(stored: JobRecord): JobRecord {
+  const record = withoutScript(stored);
+  if (!record.options.connect) return record;
+  const { connect: _connect, ...options } = record.options;
+  void _connect;
+  return { ...record, options };
 }
 
 /** 12 hex characters: short enough to type, random enough that prefixes are unique in practice. */
