@@ -12,9 +12,10 @@ fi
 
 # Debian packages the later suites use (the SSH lab, Chromium) are added here as they land; PostgreSQL below.
 # The SSH lab (docs/lab.md): sshd and ssh/ssh-keygen, sudo (the lab user's sudo tests), pdsh and ansible
-# (the lab's tests drive them as other tools would); chromium for the web UI's browser tests and
-# `npm run bench:ui` (driven by playwright-core: no browser is downloaded).
-POGO_DEBIAN_PACKAGES=${POGO_DEBIAN_PACKAGES:-openssh-server openssh-client sudo pdsh ansible time chromium}
+# (the lab's tests drive them as other tools would; ansible-inventory is the oracle of the inventory tests);
+# chromium for the web UI's browser tests and `npm run bench:ui` (driven by playwright-core: no browser is
+# downloaded); zsh and fish (their completion scripts are checked by their parsers).
+POGO_DEBIAN_PACKAGES=${POGO_DEBIAN_PACKAGES:-openssh-server openssh-client sudo pdsh ansible time chromium zsh fish}
 if [ -n "$POGO_DEBIAN_PACKAGES" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=$(for p in $POGO_DEBIAN_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
   if [ -n "$missing" ]; then

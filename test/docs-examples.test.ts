@@ -1,5 +1,5 @@
 // Docs examples are tested: every ```console block in README.md and docs/*.md is run and its output compared,
-// and every ```yaml block that starts with `# examples/NAME` must equal that file.
+// and every ```yaml or ```ini block that starts with `# examples/NAME` must equal that file.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +79,7 @@ describe('docs examples', () => {
       });
     }
   }
-  for (const b of all.filter((x) => x.lang === 'yaml' && /^# (examples\/\S+)/.test(x.body))) {
+  for (const b of all.filter((x) => ['yaml', 'ini'].includes(x.lang) && /^# (examples\/\S+)/.test(x.body))) {
     const path = /^# (examples\/\S+)/.exec(b.body)?.[1] ?? '';
     it(`${b.file}:${b.line} shows ${path} as it is`, () => {
       const shown = b.body.split('\n').slice(1).join('\n').trim();

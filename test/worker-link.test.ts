@@ -181,7 +181,7 @@ describe('worker link over mutual TLS', () => {
       /WORKER_PROTOCOL: invalid JSON/,
       /WORKER_PROTOCOL: invalid message: name/,
       /first message must be hello/,
-      /protocol 99, this dispatcher 1/,
+      new RegExp(`protocol 99, this dispatcher ${LINK_PROTOCOL_VERSION}`),
     ];
     for (const [i, frame] of frames.entries()) {
       const ws = await rawClient(server.port);
@@ -228,7 +228,7 @@ describe('worker link over mutual TLS', () => {
         ws.send(
           JSON.stringify({
             type: 'welcome',
-            protocol: 1,
+            protocol: LINK_PROTOCOL_VERSION,
             dispatcher: 'mute',
             heartbeatMs: 100,
             outputAcked: [],
@@ -250,7 +250,7 @@ describe('worker link over mutual TLS', () => {
     ws.send(
       JSON.stringify({
         type: 'hello',
-        protocol: 1,
+        protocol: LINK_PROTOCOL_VERSION,
         name: 'quiet',
         instance: 'abcdefgh',
         capacity: 1,

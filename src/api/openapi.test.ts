@@ -40,6 +40,8 @@ describe('OpenAPI', () => {
     ['post', '/v1/namespaces/{ns}/validate'],
     ['post', '/v1/namespaces/{ns}/plan'],
     ['get', '/v1/namespaces/{ns}/overview'],
+    ['post', '/v1/namespaces/{ns}/targets'],
+    ['get', '/v1/namespaces/{ns}/tags'],
     ['get', '/v1/hosts/{host}/history'],
     ['get', '/v1/workers'],
     ['get', '/v1/workers/certificates'],

@@ -176,6 +176,9 @@ export const rollbackBody = z
 export const namespaceTextBody = z.union([z.string(), z.object({ text: z.string() }).strict()]);
 
 /** POST /v1/namespaces/:ns/plan. */
+/** POST /v1/namespaces/:ns/targets. */
+export const targetsBody = z.object({ targets: z.string().min(1).max(1_000_000) }).strict();
+
 export const planBody = z
   .object({ targets: z.string().min(1), maxParallel: limitSpec.exactOptional() })
   .strict();

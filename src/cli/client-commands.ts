@@ -1,4 +1,4 @@
-// Registers the commands that talk to `pogo server` (run, status, log, jobs, halt, …, config, users, login, audit).
+// Registers the commands that talk to `pogo server` (run, status, log, jobs, halt, …, config, users, login, audit, targets).
 import type { Command } from 'commander';
 import { registerAudit } from './audit.ts';
 import { registerConfig } from './config-cmd.ts';
@@ -11,6 +11,7 @@ import { registerLogin } from './login.ts';
 import { registerRollback } from './rollback.ts';
 import { registerRun } from './run.ts';
 import { registerStatus } from './status.ts';
+import { registerTargets } from './targets.ts';
 import { registerUsers } from './users/users-command.ts';
 
 /** Add the client commands to the program, each with main's usage-error override. */
@@ -29,4 +30,5 @@ export function registerClientCommands(
   registerUsers(program, ctx, usageOverride);
   registerLogin(program, ctx).exitOverride(usageOverride('pogo login'));
   registerAudit(program, ctx).exitOverride(usageOverride('pogo audit'));
+  registerTargets(program, ctx).exitOverride(usageOverride('pogo targets'));
 }

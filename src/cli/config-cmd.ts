@@ -118,8 +118,10 @@ export async function runConfigValidate(
     check = { ok: false, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
   }
   if (flags.json) ctx.io.out(JSON.stringify(check) + '\n');
-  else if (check.ok) ctx.io.out(checkSummary(check) + '\n');
-  else ctx.io.err(checkError(file, check));
+  else if (check.ok) {
+    for (const warning of check.warnings ?? []) ctx.io.err(`pogo: warning: ${warning}\n`);
+    ctx.io.out(checkSummary(check) + '\n');
+  } else ctx.io.err(checkError(file, check));
   return check.ok ? EXIT_CODES.ok : EXIT_CODES.dataError;
 }
 

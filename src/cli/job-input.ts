@@ -25,3 +25,8 @@ export async function loadJobInput(configPath: string, targetsExpr: string | und
 export function resolveHosts(expr: string, config: NamespaceConfig): Promise<string[]> {
   return resolveTargets(expr, { config, baseDir: process.cwd() });
 }
+
+/** Print what the config load went on despite (`pogo: warning: …` on stderr), e.g. a cached http source. */
+export function printConfigWarnings(err: (text: string) => void, config: NamespaceConfig | undefined): void {
+  for (const warning of config?.warnings ?? []) err(`pogo: warning: ${warning}\n`);
+}

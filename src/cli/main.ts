@@ -10,6 +10,8 @@ import { registerCerts } from './certs.ts';
 import { registerClientCommands } from './client-commands.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT_CODES } from './exit-codes.ts';
+import { registerCompletion } from './completion/completion-command.ts';
+import { registerInit } from './init.ts';
 import { registerLab } from './lab/index.ts';
 import { reportError } from './report-error.ts';
 import { registerOne } from './one.ts';
@@ -73,6 +75,8 @@ export function buildProgram(ctx: CommandContext): Command {
   registerWorker(program, ctx).exitOverride(usageOverride('pogo worker'));
   registerServer(program, ctx).exitOverride(usageOverride('pogo server'));
   registerCerts(program, ctx, usageOverride);
+  registerInit(program, ctx).exitOverride(usageOverride('pogo init'));
+  registerCompletion(program, ctx).exitOverride(usageOverride('pogo completion'));
   return program;
 }
 

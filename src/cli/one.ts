@@ -7,7 +7,7 @@ import { LocalJob } from '../dispatcher/index.ts';
 import type { NamespaceConfig } from '../model/index.ts';
 import { loadConfigFile } from '../config/index.ts';
 import type { HostTask, HostTaskResult } from '../worker/index.ts';
-import { runHostTask } from '../worker/index.ts';
+import { runHostTask, withConnect } from '../worker/index.ts';
 import type { CommandContext } from './context.ts';
 import { exitCodeForJob } from './exit-codes.ts';
 import { parseDurationFlag, parseLimitFlag, usageError } from './flags.ts';
@@ -16,6 +16,7 @@ import type { OneFlags } from './one-flags.ts';
 import { TASK_DEFAULTS, addTaskOptions, parseTaskFlags } from './task-flags.ts';
 import { countsLine, eventJson, groupedOutput, progressLine, resultLine } from './one-view.ts';
 import { promptPassword, readPasswordFromStdin } from './password-input.ts';
+import { printConfigWarnings } from './job-input.ts';
 
 /** Add `one` to the program. */
 export function registerOne(program: Command, ctx: CommandContext): Command {
@@ -54,6 +55,7 @@ export async function runOne(
 ): Promise<number> {
   const task = await taskTemplate(words, flags);
   const config: NamespaceConfig | undefined = flags.config ? await loadConfigFile(flags.config) : undefined;
+  printConfigWarnings(ctx.io.err, config);
   const targets = await jobTargets(flags, config);
   const maxParallel = parseLimitFlag('--max-parallel', flags.maxParallel, { min: 1 });
   const maxFailures = parseLimitFlag('--max-failures', flags.maxFailures);
@@ -83,7 +85,12 @@ export async function runOne(
     maxFailures,
     timeoutMs: jobTimeout,
     execute: (host, signal) =>
-      runHostTask(transport, targetOf(host), { ...task, jobId, namespace, host }, { password, signal }),
+      runHostTask(
+        transport,
+        withConnect(targetOf(host), config?.connect?.get(host)),
+        { ...task, jobId, namespace, host },
+        { password, signal },
+      ),
     onResult: (host, r) => void results.set(host, r),
     onEvent: (e) => {
       if (flags.json) return say(eventJson(e, startedAt, 'host' in e ? results.get(e.host) : undefined));

@@ -4,7 +4,7 @@ import { buildPlan } from '../engine/index.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import type { CommandContext } from './context.ts';
 import { parseLimitFlag } from './flags.ts';
-import { loadJobInput } from './job-input.ts';
+import { loadJobInput, printConfigWarnings } from './job-input.ts';
 import { renderConstraintsTable, renderScheduleTable, scheduleJson } from './schedule-view.ts';
 
 /** Flags of `pogo schedule` as commander hands them over. */
@@ -43,6 +43,7 @@ export async function runSchedule(
 ): Promise<number> {
   const maxParallel = parseLimitFlag('--max-parallel', flags.maxParallel, { min: 1 });
   const { config, targets } = await loadJobInput(configPath, flags.targets);
+  printConfigWarnings(ctx.io.err, config);
   const plan = buildPlan(config, targets, { maxParallel });
   if (flags.json) {
     ctx.io.out(JSON.stringify(scheduleJson(plan)) + '\n');

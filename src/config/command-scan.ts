@@ -1,10 +1,11 @@
-// Whether a config text would run programs when loaded (`command …` tag sources): pushing one needs more trust.
+// Whether a config text would make the server run programs, read its files or fetch URLs (tag sources): pushing one needs more trust.
 import { parseAllDocuments, visit } from 'yaml';
-import { tagSourceCommand } from './tag-source.ts';
+import { tagSourceKind } from './tag-source.ts';
 
 /**
- * True when any string value of the text is a `command …` tag source, or when the text cannot be read as
- * YAML (then nobody can tell, so the answer is the cautious one). Keys and comments do not count.
+ * True when any string value of the text is an external tag source (`command …`, `ansible …`, `http …`),
+ * or when the text cannot be read as YAML (then nobody can tell, so the answer is the cautious one). Keys
+ * and comments do not count.
  */
 export function configRunsCommands(text: string): boolean {
   const docs = parseAllDocuments(text, { prettyErrors: false });
@@ -15,7 +16,7 @@ export function configRunsCommands(text: string): boolean {
     visit(doc, {
       Scalar(key, node) {
         if (key === 'key') return undefined;
-        if (typeof node.value === 'string' && tagSourceCommand(node.value) !== undefined) {
+        if (typeof node.value === 'string' && tagSourceKind(node.value) !== undefined) {
           found = true;
           return visit.BREAK;
         }

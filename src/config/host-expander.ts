@@ -16,6 +16,22 @@ export class HostExpander {
     private readonly maxHosts: number,
   ) {}
 
+  /** Host names taken as they are (from an Ansible file, already expanded), counted against the same budget. */
+  literal(hosts: readonly string[], node: Node | null, context: string): string[] {
+    if (this.used + hosts.length > this.maxHosts) {
+      const e = new PogoError(
+        'CONFIG_PATTERN_TOO_LARGE',
+        `the config names more than ${this.maxHosts} hosts`,
+        {
+          hint: "check the inventory's ranges for a typo, or raise maxHosts",
+        },
+      );
+      return this.doc.rethrowAt(e, node, context);
+    }
+    this.used += hosts.length;
+    return [...hosts];
+  }
+
   /** Hosts of `pattern`; errors are CONFIG_BAD_PATTERN / CONFIG_PATTERN_TOO_LARGE at `node`. */
   expand(pattern: string, node: Node | null, context: string): string[] {
     try {

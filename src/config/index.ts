@@ -8,6 +8,8 @@ export type { SequenceCycle } from './sequence-cycle.ts';
 export { configRunsCommands } from './command-scan.ts';
 export { DEFAULT_TAG_SOURCE_TIMEOUT_MS, MAX_TAG_SOURCE_OUTPUT_BYTES } from './tag-source.ts';
 export { resolveTargets } from './targets.ts';
+export { EXPRESSION_HINT, formatTargetItems, parseTargetExpression } from './target-expression.ts';
+export type { TargetItem, TargetTerm } from './target-expression.ts';
 export { splitTopLevel } from './tag-ref.ts';
 export type { ResolveTargetsOptions } from './targets.ts';
 export {

@@ -4,7 +4,7 @@ import type { Chain, ConstraintGroup } from '../model/config.ts';
 import { claimId, intersect } from './collections.ts';
 import { makeGroup, readLimit } from './constraint.ts';
 import { suggestionHint } from './suggest.ts';
-import { isTagName } from './tag-tree.ts';
+import { isTagName } from './tag-name.ts';
 import type { TagTree, TagTreeBuilder } from './tag-tree.ts';
 import { describeNode, entriesOf, itemsOf, kindOf, scalarText } from './yaml-doc.ts';
 import type { ConfigDoc, MapEntry } from './yaml-doc.ts';

@@ -14,6 +14,7 @@ import { SequenceParser } from './sequence.ts';
 import { suggestionHint } from './suggest.ts';
 import { DEFAULT_TAG_SOURCE_TIMEOUT_MS } from './tag-source.ts';
 import { TagTreeBuilder } from './tag-tree.ts';
+import type { TagTree } from './tag-tree.ts';
 import { describeNode, entriesOf, kindOf, parseConfigDoc, scalarText } from './yaml-doc.ts';
 import type { ConfigDoc, MapEntry } from './yaml-doc.ts';
 
@@ -31,10 +32,15 @@ export interface ParseConfigOptions {
   readonly tagSourceTimeoutMs?: number;
   /** Aborts running tag sources. */
   readonly signal?: AbortSignal;
+  /** Where `http` tag sources keep copies across processes (the server's data dir); default memory only. */
+  readonly cacheDir?: string;
+  /** Largest answer of an `http` tag source; default 64 MiB. */
+  readonly httpMaxBytes?: number;
 }
 
-type CompiledParseConfigOptions = Required<Omit<ParseConfigOptions, 'namespace' | 'signal'>> &
-  Pick<ParseConfigOptions, 'namespace' | 'signal'>;
+type OptionalKeys = 'namespace' | 'signal' | 'cacheDir' | 'httpMaxBytes';
+type CompiledParseConfigOptions = Required<Omit<ParseConfigOptions, OptionalKeys>> &
+  Pick<ParseConfigOptions, OptionalKeys>;
 
 const DEFAULT_NAMESPACE = 'default';
 const CLASSIC_KEYS = ['namespace', 'tag', 'sequence', 'constraint'] as const;
@@ -77,6 +83,8 @@ export async function parseConfig(text: string, options: ParseConfigOptions): Pr
     baseDir: opts.baseDir,
     timeoutMs: opts.tagSourceTimeoutMs,
     signal: opts.signal,
+    cacheDir: opts.cacheDir,
+    httpMaxBytes: opts.httpMaxBytes,
   });
   const base = {
     namespace: namespaceOf(doc, sections.get('namespace'), opts.namespace),
@@ -86,7 +94,7 @@ export async function parseConfig(text: string, options: ParseConfigOptions): Pr
   if (legacy) {
     const { tree, chains, groups } = await parseLegacyForm(doc, sections, builder);
     checkCycles(doc, chains);
-    return { ...base, hosts: tree.hosts, tags: tree.tags, tagChildren: tree.tagChildren, chains, groups };
+    return { ...base, ...fromTree(tree), hosts: tree.hosts, chains, groups };
   }
   const tagSection = sections.get('tag');
   if (tagSection) await builder.add(tagSection.value, '');
@@ -102,7 +110,17 @@ export async function parseConfig(text: string, options: ParseConfigOptions): Pr
     literalHosts.length === 0
       ? tree.hosts
       : dedupe(sequenceFirst ? [...literalHosts, ...tree.hosts] : [...tree.hosts, ...literalHosts]);
-  return { ...base, hosts, tags: tree.tags, tagChildren: tree.tagChildren, chains, groups };
+  return { ...base, ...fromTree(tree), hosts, chains, groups };
+}
+
+/** What a config takes from its tag tree as it is. */
+function fromTree(tree: TagTree): Pick<NamespaceConfig, 'tags' | 'tagChildren' | 'connect' | 'warnings'> {
+  return {
+    tags: tree.tags,
+    tagChildren: tree.tagChildren,
+    ...(tree.connect.size > 0 ? { connect: tree.connect } : {}),
+    ...(tree.warnings.length > 0 ? { warnings: tree.warnings } : {}),
+  };
 }
 
 /** Options of {@link loadConfigFile}: those of parseConfig, `source` and `baseDir` defaulting to the file's. */

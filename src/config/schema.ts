@@ -4,7 +4,7 @@ import { z } from 'zod';
 /** `$id` of the published JSON Schema. */
 export const CONFIG_SCHEMA_ID = 'urn:pogo:schema:config:1';
 
-/** A tag node as written: a map of sub-tags, a list of host patterns, one pattern or `command …`, or nothing. */
+/** A tag node as written: a map of sub-tags, a list of host patterns, one pattern or a source (`command …`, `ansible …`, `http …`), or nothing. */
 export type RawTagNode = null | string | (string | number)[] | { [name: string]: RawTagNode };
 
 /** A sequence node as written: a list of entries, a list of such nodes, or a map of names/`$scopes` to nodes. */
@@ -24,7 +24,7 @@ const tagNode: z.ZodType<RawTagNode> = z
   .meta({
     id: 'TagNode',
     description:
-      'A map of sub-tags (dotted keys equal nested keys), a list of host patterns, one pattern, or "command <shell command>" printing {"tag": [hosts]} or Ansible --list JSON',
+      'A map of sub-tags (dotted keys equal nested keys), a list of host patterns, one pattern, or an external source: "command <program> [args]" printing {"tag": [hosts]} or Ansible --list JSON, "ansible <inventory file or script>", or "http <url> [timeout=10s] [ttl=1m]"',
   });
 
 const sequenceEntry = z.union([z.string().min(1), z.number()]).meta({

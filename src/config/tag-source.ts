@@ -1,134 +1,91 @@
-// External tag sources (`command ./inventory.sh`): run without a shell, read `{tag: [hosts]}` or Ansible `--list` JSON.
-import { spawn } from 'node:child_process';
-import { z } from 'zod';
+// External tag sources: a tag value `command …`, `ansible PATH` or `http URL …` → the inventory it yields.
 import { PogoError } from '../model/errors.ts';
-import { commandWords } from './command-words.ts';
 import type { SourcePosition } from '../model/errors.ts';
+import { loadAnsibleSource } from './ansible-source.ts';
+import { loadCommandSource } from './command-source.ts';
+import { commandWords } from './command-words.ts';
+import { loadHttpSource, parseHttpSource } from './http-source.ts';
+import type { HttpSourceSpec } from './http-source.ts';
+import type { Inventory } from './inventory.ts';
 
-/** Default time an external tag source may run. */
+export { MAX_TAG_SOURCE_OUTPUT_BYTES } from './command-source.ts';
+
+/** Default time an external tag source's program may run. */
 export const DEFAULT_TAG_SOURCE_TIMEOUT_MS = 30_000;
 
-/** Largest output a tag source may print (a 10,000-host Ansible inventory is a few MiB). */
-export const MAX_TAG_SOURCE_OUTPUT_BYTES = 64 * 1024 * 1024;
-const MAX_STDOUT_BYTES = MAX_TAG_SOURCE_OUTPUT_BYTES;
-const STDERR_TAIL_CHARS = 500;
+/** A tag value that names an external source. */
+export type TagSourceSpec =
+  | { readonly kind: 'command'; readonly command: string }
+  | { readonly kind: 'ansible'; readonly path: string }
+  | ({ readonly kind: 'http' } & HttpSourceSpec);
 
-/** One group an external source reported: its own hosts (patterns) and the names of its child groups. */
-export interface InventoryGroup {
-  readonly name: string;
-  readonly hosts: readonly string[];
-  readonly children: readonly string[];
-}
-
-/** Where and how long to run a tag source command. */
+/** How to load sources: where programs run and relative paths start, time limits, the HTTP cache. */
 export interface TagSourceOptions {
   readonly cwd: string;
   readonly timeoutMs: number;
   readonly position: SourcePosition;
   readonly signal?: AbortSignal | undefined;
+  readonly cacheDir?: string | undefined;
+  readonly httpMaxBytes?: number | undefined;
+  readonly warn: (message: string) => void;
 }
 
-/** The prefix that turns a tag's string value into an external source. */
-const COMMAND_PREFIX = /^command\s+(\S.*)$/s;
+const SOURCE_VALUE = /^(command|ansible|http)\s+(\S.*)$/s;
 
-/** The command line of a `command <program> [args…]` tag value, else undefined. */
-export function tagSourceCommand(value: string): string | undefined {
-  return COMMAND_PREFIX.exec(value)?.[1]?.trim();
+/** The kind and the rest of a tag value that names a source (`command …`, `ansible …`, `http …`), else undefined. */
+export function tagSourceKind(
+  value: string,
+): { readonly kind: TagSourceSpec['kind']; readonly rest: string } | undefined {
+  const m = SOURCE_VALUE.exec(value);
+  if (!m) return undefined;
+  return { kind: m[1] as TagSourceSpec['kind'], rest: (m[2] ?? '').trim() };
 }
 
-const names = z.union([z.array(z.string().min(1)), z.record(z.string(), z.unknown())]);
-const groupSchema = z.union([
-  z.array(z.string().min(1)),
-  z.looseObject({ hosts: names.optional(), children: names.optional(), vars: z.unknown().optional() }),
-]);
-const inventorySchema = z.record(z.string(), groupSchema);
-
-/** Groups of a plain `{tag: [hosts]}` or Ansible `--list` document (`_meta`/hostvars ignored). */
-export function parseInventoryJson(text: string): InventoryGroup[] | string {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e: unknown) {
-    return `it printed invalid JSON (${e instanceof Error ? e.message : String(e)})`;
+/** The source a tag value names, undefined for a host pattern; a malformed source → CONFIG_TAG_SOURCE_FAILED. */
+export function parseTagSource(value: string, position: SourcePosition): TagSourceSpec | undefined {
+  const found = tagSourceKind(value);
+  if (!found) return undefined;
+  const { kind, rest } = found;
+  if (kind === 'command') return { kind, command: rest };
+  // URLs hold `?`, `&` and `#`, which commandWords (a shell's view) refuses: they split at spaces only.
+  const words = kind === 'http' ? rest.split(/\s+/) : commandWords(rest, position);
+  const fail = (why: string, hint: string): PogoError =>
+    new PogoError('CONFIG_TAG_SOURCE_FAILED', `tag source "${kind} ${rest}": ${why}`, { position, hint });
+  if (kind === 'ansible') {
+    if (words.length !== 1)
+      throw fail(
+        'expected one path',
+        "write ansible ./hosts.ini (quote a path with spaces: ansible 'my hosts.ini')",
+      );
+    return { kind, path: words[0] as string };
   }
-  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-    data = Object.fromEntries(Object.entries(data).filter(([key]) => key !== '_meta'));
-  }
-  const parsed = inventorySchema.safeParse(data);
-  if (!parsed.success) {
-    return `its JSON is neither {tag: [hosts]} nor Ansible --list output: ${z.prettifyError(parsed.error)}`;
-  }
-  const listOf = (v: z.infer<typeof names> | undefined): string[] =>
-    v === undefined ? [] : Array.isArray(v) ? v : Object.keys(v);
-  return Object.entries(parsed.data).map(([name, group]) =>
-    Array.isArray(group)
-      ? { name, hosts: group, children: [] }
-      : { name, hosts: listOf(group.hosts), children: listOf(group.children) },
-  );
+  const spec = parseHttpSource(words);
+  if (typeof spec === 'string')
+    throw fail(spec, 'write http https://host/inventory.json [timeout=10s] [ttl=1m]');
+  return { kind, ...spec };
 }
 
-/** Run `command` and read its groups; any failure → CONFIG_TAG_SOURCE_FAILED naming the command and reason. */
-export async function loadTagSource(command: string, options: TagSourceOptions): Promise<InventoryGroup[]> {
-  const fail = (reason: string): PogoError =>
-    new PogoError('CONFIG_TAG_SOURCE_FAILED', `tag source "command ${command}" failed: ${reason}`, {
-      position: options.position,
-      hint: `run it by hand in ${options.cwd}: it must exit 0 and print JSON {"tag": ["host", …]} or Ansible --list output`,
-    });
-  const result = await runCommand(commandWords(command, options.position), options);
-  if (typeof result === 'string') throw fail(result);
-  const groups = parseInventoryJson(result.stdout);
-  if (typeof groups === 'string') throw fail(groups);
-  return groups;
+/** A short name of the source for messages: `command ./inv.sh`, `ansible ./hosts.ini`, `http https://…`. */
+export function describeTagSource(spec: TagSourceSpec): string {
+  if (spec.kind === 'command') return `command ${spec.command}`;
+  if (spec.kind === 'ansible') return `ansible ${spec.path}`;
+  return `http ${spec.url}`;
 }
 
-/** stdout of a successful run, or the reason it failed. */
-function runCommand(
-  [program = '', ...args]: readonly string[],
-  options: TagSourceOptions,
-): Promise<{ stdout: string } | string> {
-  return new Promise((resolve) => {
-    // No shell: the words go to execve as they are (a relative program is found from `cwd`).
-    const child = spawn(program, args, {
-      cwd: options.cwd,
-      shell: false,
-      detached: true, // own process group, so a timeout also kills what the script started
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const stdout: Buffer[] = [];
-    let stdoutBytes = 0;
-    let stderr = '';
-    let failure: string | undefined;
-    const stop = (reason: string): void => {
-      failure ??= reason;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(() => stop(`timed out after ${options.timeoutMs} ms`), options.timeoutMs);
-    const onAbort = (): void => stop('aborted');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) onAbort();
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > MAX_STDOUT_BYTES) stop(`it printed more than ${MAX_STDOUT_BYTES} bytes`);
-      else stdout.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    });
-    const finish = (outcome: { stdout: string } | string): void => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve(failure ?? outcome);
-    };
-    child.on('error', (e) => finish(`cannot start ${program} in ${options.cwd} (${e.message})`));
-    child.on('close', (code, signal) => {
-      const detail = stderr.trim() ? `: ${stderr.trim()}` : '';
-      if (code === 0) finish({ stdout: Buffer.concat(stdout).toString('utf8') });
-      else if (code !== null) finish(`it exited with status ${code}${detail}`);
-      else finish(`it was killed by ${signal ?? 'a signal'}${detail}`);
-    });
-  });
+/** Load the inventory of `spec`; failures are CONFIG_TAG_SOURCE_FAILED (or CONFIG_INVENTORY_INVALID in a file). */
+export function loadTagSource(spec: TagSourceSpec, options: TagSourceOptions): Promise<Inventory> {
+  switch (spec.kind) {
+    case 'command':
+      return loadCommandSource(spec.command, options);
+    case 'ansible':
+      return loadAnsibleSource(spec.path, options);
+    case 'http':
+      return loadHttpSource(spec, {
+        position: options.position,
+        cacheDir: options.cacheDir,
+        maxBytes: options.httpMaxBytes,
+        signal: options.signal,
+        warn: options.warn,
+      });
+  }
 }

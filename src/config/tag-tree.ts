@@ -1,9 +1,12 @@
 // The `tag:` tree → tag paths, their hosts (own + descendants, document order) and direct children.
 import type { Node } from 'yaml';
 import { dedupe } from './collections.ts';
+import { TAG_NAME_HINT, isTagName } from './tag-name.ts';
 import type { HostExpander } from './host-expander.ts';
-import { loadTagSource, tagSourceCommand } from './tag-source.ts';
-import type { InventoryGroup } from './tag-source.ts';
+import { connectSettings } from './inventory.ts';
+import type { Inventory } from './inventory.ts';
+import { describeTagSource, loadTagSource, parseTagSource } from './tag-source.ts';
+import type { HostConnect } from '../model/config.ts';
 import { describeNode, entriesOf, itemsOf, kindOf, scalarText } from './yaml-doc.ts';
 import type { ConfigDoc } from './yaml-doc.ts';
 
@@ -17,6 +20,10 @@ export interface TagTree {
   readonly own: ReadonlyMap<string, readonly string[]>;
   /** Every host of every tag, first appearance first. */
   readonly hosts: readonly string[];
+  /** Host → connection settings from inventory sources (a later source overrides an earlier one). */
+  readonly connect: ReadonlyMap<string, HostConnect>;
+  /** What the sources warned about (a cached copy used for a source that is down). */
+  readonly warnings: readonly string[];
 }
 
 /** How to run external sources while building. */
@@ -24,6 +31,9 @@ export interface TagSourceSettings {
   readonly baseDir: string;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal | undefined;
+  /** Where `http` sources keep their copies across processes (memory only without it). */
+  readonly cacheDir?: string | undefined;
+  readonly httpMaxBytes?: number | undefined;
 }
 
 interface Draft {
@@ -36,17 +46,13 @@ interface Draft {
   childrenAt?: Node | null;
 }
 
-const TAG_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
-const NAME_HINT = 'tag names use letters, digits, "_" and "-"; dots separate levels (colo.east)';
-
-/** True when `name` is a valid single tag name (one path segment). */
-export function isTagName(name: string): boolean {
-  return TAG_NAME.test(name);
-}
+const NAME_HINT = TAG_NAME_HINT;
 
 /** Builds a TagTree from YAML nodes and external sources; paths keep insertion (document) order. */
 export class TagTreeBuilder {
   private readonly drafts = new Map<string, Draft>();
+  private readonly connect = new Map<string, HostConnect>();
+  private readonly warnings: string[] = [];
 
   constructor(
     private readonly doc: ConfigDoc,
@@ -92,18 +98,21 @@ export class TagTreeBuilder {
       return;
     }
     const text = scalarText(node) ?? '';
-    const command = tagSourceCommand(text);
-    if (command === undefined) {
+    const source = parseTagSource(text, doc.positionOf(node));
+    if (source === undefined) {
       this.setHosts(path, this.expander.expand(text, node, `tag ${path}`), node);
       return;
     }
-    const groups = await loadTagSource(command, {
+    const inventory = await loadTagSource(source, {
       cwd: this.sources.baseDir,
       timeoutMs: this.sources.timeoutMs,
       position: doc.positionOf(node),
       signal: this.sources.signal,
+      cacheDir: this.sources.cacheDir,
+      httpMaxBytes: this.sources.httpMaxBytes,
+      warn: (message) => this.warnings.push(message),
     });
-    this.addGroups(path, groups, node, command);
+    this.addGroups(path, inventory, node, describeTagSource(source));
   }
 
   /** Add `key: value` under `parent`; a dotted key (`colo.mexico`) equals nested keys and merges with them. */
@@ -150,7 +159,14 @@ export class TagTreeBuilder {
       tagChildren.set(path, [...draft.children]);
       own.set(path, draft.own);
     }
-    return { tags: ordered, tagChildren, own, hosts: dedupe([...own.values()].flat()) };
+    return {
+      tags: ordered,
+      tagChildren,
+      own,
+      hosts: dedupe([...own.values()].flat()),
+      connect: this.connect,
+      warnings: this.warnings,
+    };
   }
 
   private draft(path: string): Draft {
@@ -200,10 +216,11 @@ export class TagTreeBuilder {
     );
   }
 
-  /** Groups of an external source become children of `path`; Ansible child groups stay linked. */
-  private addGroups(path: string, groups: readonly InventoryGroup[], at: Node | null, command: string): void {
+  /** Groups of an external source become children of `path`; Ansible child groups stay linked; host vars give connect settings. */
+  private addGroups(path: string, inventory: Inventory, at: Node | null, source: string): void {
     const { doc } = this;
-    const context = `tag source "command ${command}"`;
+    const context = `tag source "${source}"`;
+    const { groups } = inventory;
     for (const group of groups) {
       for (const name of [group.name, ...group.children]) {
         if (!isTagName(name)) {
@@ -216,6 +233,7 @@ export class TagTreeBuilder {
         }
       }
     }
+    this.warnings.push(...(inventory.warnings ?? []));
     const node = this.draft(path);
     if (node.hostsAt !== undefined) this.mixed(path, at);
     node.childrenAt ??= at;
@@ -225,14 +243,30 @@ export class TagTreeBuilder {
       node.children.add(groupPath(name));
       this.draft(groupPath(name));
     }
-    for (const group of groups) {
+    const expanded = groups.map((group) => ({
+      ...group,
+      hosts: inventory.literalHosts
+        ? this.expander.literal(group.hosts, at, context)
+        : group.hosts.flatMap((h) => this.expander.expand(h, at, context)),
+    }));
+    for (const group of expanded) {
       // Marked as given here, so a later static definition of the same path is reported, not merged.
       const draft = this.draft(groupPath(group.name));
       if (draft.hostsAt !== undefined) this.mixed(groupPath(group.name), at);
       draft.hostsAt = at;
       draft.childrenAt = at;
-      draft.own = dedupe(group.hosts.flatMap((h) => this.expander.expand(h, at, context)));
+      draft.own = dedupe(group.hosts);
       for (const child of group.children) draft.children.add(groupPath(child));
     }
+    const connect = connectSettings({ ...inventory, groups: expanded });
+    if (typeof connect === 'string') {
+      throw doc.error(
+        'CONFIG_TAG_SOURCE_FAILED',
+        `${context} failed: ${connect}`,
+        at,
+        'fix the variable in the inventory',
+      );
+    }
+    for (const [host, settings] of connect) this.connect.set(host, settings);
   }
 }

@@ -1,12 +1,15 @@
 // Parsed namespace configs by version, cached for a while (external tag sources are slow to run).
+import { join } from 'node:path';
 import { parseConfig } from '../config/index.ts';
 import type { NamespaceConfig } from '../model/index.ts';
 import type { Store } from '../store/index.ts';
 
 export interface ConfigCacheOptions {
   readonly store: Store;
-  /** Where external tag sources (`command …`) run. */
+  /** Where external tag sources (`command …`) run and relative `ansible` paths start (the server's data dir). */
   readonly baseDir: string;
+  /** Where `http` tag sources keep their copies; default `<baseDir>/cache/http`. */
+  readonly cacheDir?: string;
   /** How long a parsed version is reused (default 60 s): its external sources are run again after. */
   readonly ttlMs?: number;
   readonly now?: () => number;
@@ -43,6 +46,7 @@ export class ConfigCache {
       source: `${namespace}@${version === 'new' ? 'upload' : `v${version}`}`,
       namespace,
       baseDir: this.options.baseDir,
+      cacheDir: this.options.cacheDir ?? join(this.options.baseDir, 'cache', 'http'),
     });
   }
 }

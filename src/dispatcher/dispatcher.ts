@@ -124,7 +124,8 @@ export class Dispatcher implements WorkerChannelHandler {
         envelopeFor: (id, w) => this.envelopes.boxJson(id, w.fingerprint),
         jobOf: (id) => {
           const d = this.book.get(id);
-          return d ? { namespace: d.namespace, spec: d.wireSpec } : this.relay?.carrier.jobOf(id);
+          if (!d) return this.relay?.carrier.jobOf(id);
+          return { namespace: d.namespace, spec: d.wireSpec, hostFields: (host) => d.hostFields(host) };
         },
         carriedRefused: (ref) => this.relay?.carrier.refused(ref),
         carriedGone: (ref, why) => this.relay?.carrier.gone(ref, why),

@@ -4,6 +4,7 @@ import type {
   HostOutcome,
   HostState,
   JobNoteEvent,
+  JobOptions,
   JobRecord,
   PogoEvent,
   TaskSpec,
@@ -73,6 +74,11 @@ export class JobDriver {
   get wireSpec(): TaskMessage['spec'] {
     this.spec ??= toWireSpec(this.record.options.task);
     return this.spec;
+  }
+
+  /** The per-host fields of a `task` message: the host's connection settings, when its inventory has some. */
+  hostFields(host: string): Pick<TaskMessage, 'connect'> {
+    return hostFieldsOf(this.record.options, host);
   }
 
   /** Submitted with a password envelope: its tasks need a worker the envelope was sealed to. */
@@ -273,4 +279,10 @@ export function toWireSpec(t: TaskSpec): TaskMessage['spec'] {
     retryDelayMs: t.retryDelayMs,
     outputCapBytes: t.outputCapBytes,
   };
+}
+
+/** A task message's per-host fields: the host's connection settings from the job's options, when any. */
+export function hostFieldsOf(options: JobOptions, host: string): Pick<TaskMessage, 'connect'> {
+  const connect = options.connect?.[host];
+  return connect ? { connect: { ...connect } } : {};
 }

@@ -1,11 +1,12 @@
 // The carrier's side of the relay: tasks of jobs other servers drive, run by this server's workers for them.
 import type { RelayKey, RelayResult, RelayTask, Store } from '../store/index.ts';
-import type { CancelMessage, ResultMessage, TaskKey, TaskMessage } from '../worker/index.ts';
-import { toWireSpec } from './job-driver.ts';
+import type { CancelMessage, ResultMessage, TaskKey } from '../worker/index.ts';
+import { hostFieldsOf, toWireSpec } from './job-driver.ts';
 import type { Logger } from './logger.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 import type { ProgressWriter } from './progress-writer.ts';
 import type { TaskBoard, TaskRef, WorkerSlot } from './task-board.ts';
+import type { TaskSource } from './task-delivery.ts';
 
 /** What the carrier needs of its dispatcher. */
 export interface RelayCarrierHost {
@@ -33,9 +34,7 @@ export interface RelayCarrierOptions {
 }
 
 /** What a carried task's messages need of its job (read once per job from the store). */
-interface CarriedJob {
-  readonly namespace: string;
-  readonly spec: TaskMessage['spec'];
+interface CarriedJob extends TaskSource {
   readonly outputCapBytes: number;
   tasks: number;
 }
@@ -73,7 +72,7 @@ export class RelayCarrier {
   }
 
   /** The job's task template, for a task carried here. */
-  jobOf(jobId: string): { readonly namespace: string; readonly spec: TaskMessage['spec'] } | undefined {
+  jobOf(jobId: string): TaskSource | undefined {
     return this.jobs.get(jobId);
   }
 
@@ -279,6 +278,7 @@ export class RelayCarrier {
         this.jobs.set(id, {
           namespace: record.namespace,
           spec: toWireSpec(record.options.task),
+          hostFields: (host) => hostFieldsOf(record.options, host),
           outputCapBytes: record.options.task.outputCapBytes,
           tasks: 0,
         });

@@ -1,5 +1,8 @@
 // The relay on a real PostgreSQL: tasks of one server's jobs run by another server's workers, with hand-driven
 // worker channels: offers within the others' room, exclusive claims, results through the store, moves, losses.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, JobRecord } from '../model/index.ts';
 import { adminQuery, dropSchema, ensurePostgres, PG_URL, randomSchema } from '../../test/support/postgres.ts';
@@ -34,18 +37,21 @@ interface Server {
 }
 
 /** A fresh schema shared by the servers a test starts with `server`. */
-function cluster(): { schema: string; server: (name: string, graceMs?: number) => Promise<Server> } {
+function cluster(): {
+  schema: string;
+  server: (name: string, graceMs?: number, baseDir?: string) => Promise<Server>;
+} {
   const schema = randomSchema('pogo_relay');
   schemas.push(schema);
   return {
     schema,
-    server: async (name, graceMs = 60_000) => {
+    server: async (name, graceMs = 60_000, baseDir = '/tmp') => {
       const store = openPostgresStore({ url: PG_URL, schema, poolSize: 4 });
       await store.migrate();
       const dispatcher = new Dispatcher({
         store,
         name,
-        baseDir: '/tmp',
+        baseDir,
         workerGraceMs: graceMs,
         leaseTtlMs: 3_000,
         commitDelayMs: 1,
@@ -273,5 +279,28 @@ describe('relay: tasks of a job run by another server’s workers', () => {
     await until('the relay rows to go', async () =>
       (await relayRows(c.schema))[0]?.n === 0 ? true : undefined,
     );
+  });
+
+  it('a relayed task carries its host’s connection settings from the inventory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pogo-relay-inv-'));
+    try {
+      writeFileSync(
+        join(dir, 'hosts.ini'),
+        '[web]\nweb1 ansible_host=192.0.2.11 ansible_port=2201 ansible_user=deploy\nweb2\n',
+      );
+      const c = cluster();
+      const s1 = await c.server('s1', 60_000, dir);
+      const s2 = await c.server('s2', 60_000, dir);
+      await s1.store.putNamespace('inv', 'tag:\n  inv: "ansible ./hosts.ini"\n', 'alice', 1);
+      const w = channel('w-inventory', 2);
+      await hello(s2.dispatcher, w);
+      await s1.service.submitJob({ namespace: 'inv', targets: '$inv', command: 'true' }, ADMIN);
+      const sent = await until('2 tasks', () => (tasks(w).length === 2 ? tasks(w) : undefined));
+      const web1 = sent.find((t) => t.host === 'web1');
+      expect(web1?.connect).toEqual({ address: '192.0.2.11', port: 2201, user: 'deploy' });
+      expect(sent.find((t) => t.host === 'web2')?.connect).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

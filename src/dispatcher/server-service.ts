@@ -1,10 +1,11 @@
 // PogoService of `pogo server`: checks requests, builds plans, writes jobs and audit, and asks the dispatcher to act.
 import { randomBytes } from 'node:crypto';
-import { resolveTargets } from '../config/index.ts';
+import { parseTargetExpression, resolveTargets } from '../config/index.ts';
 import type {
   Actor,
   AuditRecord,
   EventRecord,
+  HostConnect,
   HostRecord,
   JobOptions,
   JobPlanView,
@@ -18,6 +19,8 @@ import type {
   Page,
   PlanPreview,
   SealedEnvelope,
+  TagList,
+  TargetsPreview,
   SubmitJobRequest,
   WorkerCertificate,
   WorkerInfo,
@@ -75,6 +78,7 @@ export class ServerService implements PogoService {
       ...(request.jobTimeoutMs !== undefined ? { jobTimeoutMs: request.jobTimeoutMs } : {}),
       task: taskSpecOf(request),
       ...(request.envelope ? { sealed: true } : {}),
+      ...connectOf(config, plan.hosts),
     };
     const record = await this.store.createJob({
       id: newJobId(),
@@ -126,7 +130,7 @@ export class ServerService implements PogoService {
 
   async listJobs(filter: JobFilter): Promise<Page<JobRecord>> {
     const page = await this.store.findJobs(filter);
-    return { ...page, items: page.items.map(withoutScript) };
+    return { ...page, items: page.items.map(forList) };
   }
 
   async listHosts(ref: string, filter: HostFilter): Promise<Page<HostRecord>> {
@@ -279,6 +283,7 @@ export class ServerService implements PogoService {
         tags: c.tags.size,
         groups: c.groups.length,
         chains: c.chains.length,
+        ...(c.warnings ? { warnings: c.warnings } : {}),
       };
     } catch (e: unknown) {
       if (!isPogoError(e)) throw e;
@@ -310,6 +315,26 @@ export class ServerService implements PogoService {
     const hosts = await this.targetsOf(namespace, targets, config);
     const plan = planFor(config, hosts, { maxParallel: options?.maxParallel, rollback: false });
     return planPreview(namespace, version ?? null, plan);
+  }
+
+  async listTags(namespace: string): Promise<TagList> {
+    checkName(namespace);
+    const v = await this.store.getNamespace(namespace);
+    const config = await this.dispatcher.configs.get(namespace, v.version);
+    const tags = [...config.tags].map(([name, hosts]) => ({ name, hosts: hosts.length }));
+    return { namespace, configVersion: v.version, tags };
+  }
+
+  async resolveNamespaceTargets(namespace: string, targets: string): Promise<TargetsPreview> {
+    checkName(namespace);
+    const { version, config } = await this.currentConfig(namespace);
+    const hosts = await this.targetsOf(namespace, targets, config);
+    return {
+      namespace,
+      configVersion: version ?? null,
+      hosts,
+      ...(config?.warnings ? { warnings: config.warnings } : {}),
+    };
   }
 
   workers(): readonly WorkerInfo[] {
@@ -382,10 +407,11 @@ export class ServerService implements PogoService {
     expr: string,
     config: NamespaceConfig | undefined,
   ): Promise<string[]> {
-    if (/(^|[,&!])\s*@/.test(expr)) {
+    const terms = parseTargetExpression(expr).flatMap((item) => item.terms);
+    if (terms.some((t) => t.kind === 'file')) {
       throw badRequest('@file targets are read by the client: expand them before submitting');
     }
-    if (!config && expr.includes('$')) {
+    if (!config && terms.some((t) => t.kind === 'tag')) {
       throw new PogoError(
         'JOB_BAD_REQUEST',
         `namespace ${namespace} has no config, so "${expr}" cannot name tags`,
@@ -394,7 +420,7 @@ export class ServerService implements PogoService {
         },
       );
     }
-    return resolveTargets(expr, { ...(config ? { config } : {}) });
+    return resolveTargets(expr, { ...(config ? { config } : {}), noFiles: true });
   }
 
   private async currentConfig(
@@ -425,6 +451,29 @@ function withoutScript(record: JobRecord): JobRecord {
     ...record,
     options: { ...record.options, task: { ...record.options.task, file: { ...file, contentBase64: '' } } },
   };
+}
+
+/** The connection settings of a job's hosts, fixed at submit (a later config change does not move a running job). */
+function connectOf(
+  config: NamespaceConfig | undefined,
+  hosts: readonly string[],
+): Pick<JobOptions, 'connect'> {
+  if (!config?.connect) return {};
+  const connect: Record<string, HostConnect> = {};
+  for (const host of hosts) {
+    const settings = config.connect.get(host);
+    if (settings) connect[host] = settings;
+  }
+  return Object.keys(connect).length > 0 ? { connect } : {};
+}
+
+/** A job as lists show it: without its script, and without the per-host connect settings (large inventories). */
+function forList(stored: JobRecord): JobRecord {
+  const record = withoutScript(stored);
+  if (!record.options.connect) return record;
+  const { connect: _connect, ...options } = record.options;
+  void _connect;
+  return { ...record, options };
 }
 
 /** 12 hex characters: short enough to type, random enough that prefixes are unique in practice. */

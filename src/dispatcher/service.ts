@@ -14,6 +14,8 @@ import type {
   Page,
   PlanPreview,
   SealedEnvelope,
+  TagList,
+  TargetsPreview,
   SubmitJobRequest,
   WorkerCertificate,
   WorkerInfo,
@@ -31,6 +33,8 @@ export type NamespaceCheck =
       readonly tags: number;
       readonly groups: number;
       readonly chains: number;
+      /** What the load went on despite (an \`http\` source served from its cache). */
+      readonly warnings?: readonly string[];
     }
   | {
       readonly ok: false;
@@ -100,6 +104,11 @@ export interface PogoService {
     targets: string,
     options?: { readonly maxParallel?: string },
   ): Promise<PlanPreview>;
+
+  /** The tags of the namespace's newest config (shell completion); STORE_NOT_FOUND when it has none. */
+  listTags(namespace: string): Promise<TagList>;
+  /** The hosts a target expression names under the namespace's current config (`pogo targets -n NS`). */
+  resolveNamespaceTargets(namespace: string, targets: string): Promise<TargetsPreview>;
 
   workers(): readonly WorkerInfo[];
   /** Certificates of the workers (connected or seen), for clients to seal password envelopes to. */

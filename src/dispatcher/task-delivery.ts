@@ -9,6 +9,14 @@ import type { TaskRef, WorkerFilter, WorkerSlot } from './task-board.ts';
 import { TaskBoard } from './task-board.ts';
 import type { WorkerChannel } from './worker-channel.ts';
 
+/** What a task message of a job carries besides its key. */
+export interface TaskSource {
+  readonly namespace: string;
+  readonly spec: TaskMessage['spec'];
+  /** The host's connection settings (an inventory's ansible_host, _port, _user), when it has any. */
+  hostFields(host: string): Pick<TaskMessage, 'connect'>;
+}
+
 /** What task delivery needs from the dispatcher. */
 export interface DeliveryHost {
   driver(jobId: string): JobDriver | undefined;
@@ -22,7 +30,7 @@ export interface DeliveryHost {
   /** The envelope box (JSON) for a task of a sealed job on worker `w`; undefined for unsealed jobs. */
   envelopeFor(jobId: string, w: WorkerSlot): string | undefined;
   /** What a task message of the job carries: a job driven here, or one whose tasks are carried here. */
-  jobOf(jobId: string): { readonly namespace: string; readonly spec: TaskMessage['spec'] } | undefined;
+  jobOf(jobId: string): TaskSource | undefined;
   /** A carried task (another server's job) that a worker here refused: back to the relay. */
   carriedRefused(ref: TaskRef): void;
   /** A carried task whose worker did not come back: `lost` for its owner (or back to the relay if never sent). */
@@ -124,6 +132,7 @@ export class TaskDelivery {
       attempt: ref.attempt,
       namespace: job.namespace,
       spec: job.spec,
+      ...job.hostFields(ref.host),
       ...(envelope !== undefined ? { envelope } : {}),
     });
   }

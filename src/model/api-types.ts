@@ -43,6 +43,23 @@ export interface JobView extends JobRecord {
   readonly lastSeq: number;
 }
 
+/** POST /v1/namespaces/:ns/targets: the hosts a target expression names, in order. */
+export interface TargetsPreview {
+  readonly namespace: string;
+  /** The config version the expression was resolved against (null: the namespace has no config). */
+  readonly configVersion: number | null;
+  readonly hosts: readonly string[];
+  /** What loading the config went on despite (an `http` source served from its cache). */
+  readonly warnings?: readonly string[];
+}
+
+/** GET /v1/namespaces/:ns/tags: the tags of the namespace's newest config, with their host counts. */
+export interface TagList {
+  readonly namespace: string;
+  readonly configVersion: number;
+  readonly tags: readonly { readonly name: string; readonly hosts: number }[];
+}
+
 /** POST /v1/namespaces/:ns/plan: the plan for targets, as `pogo schedule` shows it. */
 export interface PlanPreview {
   readonly namespace: string;

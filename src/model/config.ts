@@ -32,6 +32,17 @@ export interface ConstraintGroup {
   readonly position?: SourcePosition | undefined;
 }
 
+/**
+ * How to reach one host when it differs from its name (Ansible's `ansible_host`, `ansible_port`,
+ * `ansible_user`): the host keeps its inventory name everywhere in Pogo; only the connection changes.
+ */
+export interface HostConnect {
+  /** Address (name or IP) to connect to instead of the host's name. */
+  readonly address?: string;
+  readonly port?: number;
+  readonly user?: string;
+}
+
 /** A namespace's configuration after parsing, tag expansion and validation. */
 export interface NamespaceConfig {
   readonly namespace: string;
@@ -45,4 +56,8 @@ export interface NamespaceConfig {
   readonly tagChildren: ReadonlyMap<string, readonly string[]>;
   readonly chains: readonly Chain[];
   readonly groups: readonly ConstraintGroup[];
+  /** Host → connection settings from inventory sources (only hosts that have some). */
+  readonly connect?: ReadonlyMap<string, HostConnect>;
+  /** Things the load went on despite (an inventory served from its cache because the source is down). */
+  readonly warnings?: readonly string[];
 }

@@ -13,7 +13,7 @@ export {
 } from './states.ts';
 export type { HostOutcome, HostState, JobState } from './states.ts';
 export type { EventMap, EventType, HostOutcomeEvent, PogoEvent } from './events.ts';
-export type { Chain, ChainStage, ConstraintGroup, NamespaceConfig } from './config.ts';
+export type { Chain, ChainStage, ConstraintGroup, HostConnect, NamespaceConfig } from './config.ts';
 export { emptyCounts } from './counts.ts';
 export { hostColumns } from './host-columns.ts';
 export type { HostCounts } from './counts.ts';
@@ -39,6 +39,8 @@ export type {
   Role,
   RoleGrant,
   SubmitJobRequest,
+  TagList,
+  TargetsPreview,
   TokenInfo,
   UserView,
 } from './api-types.ts';

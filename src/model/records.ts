@@ -1,4 +1,5 @@
 // Jobs, hosts, events, output, namespaces and workers as the store keeps them and the API, CLI and UI show them.
+import type { HostConnect } from './config.ts';
 import type { HostCounts } from './counts.ts';
 import type { PogoEvent } from './events.ts';
 import type { HostState, JobState } from './states.ts';
@@ -33,6 +34,8 @@ export interface JobOptions {
   readonly task: TaskSpec;
   /** Submitted with a sealed envelope (password or SSH key): workers need it, the server never keeps it. */
   readonly sealed?: boolean;
+  /** Per-host connection settings of the job's hosts from the namespace's inventory (`ansible_host`, …). */
+  readonly connect?: Readonly<Record<string, HostConnect>>;
 }
 
 export interface JobRecord {

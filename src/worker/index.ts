@@ -11,6 +11,7 @@ export type { SudoVerdict } from './sudo.ts';
 export {
   LINK_PROTOCOL_VERSION,
   dispatcherMessageSchema,
+  hostConnectSchema,
   taskKeyString,
   taskSpecSchema,
   workerMessageSchema,
@@ -28,6 +29,7 @@ export type {
   WorkerMessage,
 } from './link-protocol.ts';
 export { WorkerAgent } from './worker-agent.ts';
+export { withConnect } from './connect-target.ts';
 export type { HeldTaskInfo, LinkConnection, WorkerAgentOptions, WorkerIdentity } from './agent-options.ts';
 export { workerIdentity } from './identity.ts';
 export { MASK, SecretMasker, loadSecretsDir, resolveSecretRefs, secretNames } from './secrets.ts';

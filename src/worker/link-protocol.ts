@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { HOST_OUTCOMES } from '../model/index.ts';
 
-/** Bumped on any incompatible change; both sides refuse a peer with another version. */
-export const LINK_PROTOCOL_VERSION = 1;
+/** Bumped on any incompatible change; both sides refuse a peer with another version (2: `connect` in `task`). */
+export const LINK_PROTOCOL_VERSION = 2;
 
 /** A task is one attempt at one host of one job; (job, host, attempt) is its identity everywhere. */
 const taskKey = {
@@ -118,11 +118,28 @@ export const welcomeSchema = z.strictObject({
   outputAcked: z.array(z.strictObject({ ...taskKey, seq: z.number().int().min(-1) })),
 });
 
+/** Where to connect for this host when its inventory says (`ansible_host`, `_port`, `_user`). */
+export const hostConnectSchema = z.strictObject({
+  address: z
+    .string()
+    .regex(/^[^\s'"`$\\{}-][^\s'"`$\\{}]*$/)
+    .max(255)
+    .exactOptional(),
+  port: z.number().int().min(1).max(65535).exactOptional(),
+  user: z
+    .string()
+    .regex(/^[^\s'"`$\\{}-][^\s'"`$\\{}]*$/)
+    .max(64)
+    .exactOptional(),
+});
+
 export const taskSchema = z.strictObject({
   type: z.literal('task'),
   ...taskKey,
   namespace: z.string().min(1).max(200),
   spec: taskSpecSchema,
+  /** The host's connection settings from the namespace's inventory; absent: connect to the host's name. */
+  connect: hostConnectSchema.optional(),
   /** A password envelope for this worker (security issue); absent when the job has no password. */
   envelope: z.string().max(100_000).optional(),
 });

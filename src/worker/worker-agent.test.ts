@@ -2,8 +2,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLocalTransport } from '../transport/index.ts';
+import type { Target, Transport } from '../transport/index.ts';
 import type { DispatcherMessage, TaskMessage, WorkerMessage } from './link-protocol.ts';
-import { LINK_PROTOCOL_VERSION } from './link-protocol.ts';
+import { LINK_PROTOCOL_VERSION, dispatcherMessageSchema } from './link-protocol.ts';
 import type { LinkConnection, WorkerIdentity } from './agent-options.ts';
 import { workerIdentity } from './identity.ts';
 import { sealEnvelope } from '../security/index.ts';
@@ -59,6 +60,7 @@ function makeAgent(
     heartbeatMs?: number;
     identity?: WorkerIdentity;
     secrets?: Map<string, string>;
+    transport?: Transport;
   } = {},
 ) {
   const agent = new WorkerAgent({
@@ -66,7 +68,7 @@ function makeAgent(
     secrets: options.secrets,
     name: 'w1',
     capacity: options.capacity ?? 10,
-    transport,
+    transport: options.transport ?? transport,
     targetOf: (host) => ({ host }),
     outputWindowBytes: options.outputWindowBytes,
     heartbeatMs: options.heartbeatMs,
@@ -113,6 +115,37 @@ function connect(
 }
 
 describe('WorkerAgent', () => {
+  it('connects where the task’s connect settings say, keeping the host’s name', async () => {
+    const opened: Target[] = [];
+    const recording: Transport = { ...transport, open: (t, o) => (opened.push(t), transport.open(t, o)) };
+    const agent = makeAgent({ transport: recording });
+    const conn = connect(agent);
+    const connectTo = { address: '127.0.0.1', port: 2222, user: 'deploy' };
+    agent.onMessage({ ...task('web01.example.com', 'echo $POGO_HOST'), connect: connectTo });
+    agent.onMessage(task('plain', 'true'));
+    await until(() => conn.of('result').length === 2);
+    expect(opened).toEqual([
+      { host: 'web01.example.com', hostname: '127.0.0.1', port: 2222, user: 'deploy' },
+      { host: 'plain' },
+    ]);
+    expect(conn.text()).toBe('web01.example.com\n');
+  });
+
+  it('refuses task messages whose connect settings could be read as ssh options', () => {
+    const ok = { ...task('h', 'true'), connect: { address: 'db1.internal', port: 22 } };
+    expect(dispatcherMessageSchema.safeParse(ok).success).toBe(true);
+    for (const connect of [
+      { user: '-oProxyCommand=x' },
+      { address: 'a b' },
+      { port: 70000 },
+      { host: 'x' },
+    ]) {
+      expect(dispatcherMessageSchema.safeParse({ ...ok, connect }).success, JSON.stringify(connect)).toBe(
+        false,
+      );
+    }
+  });
+
   it('runs a task and reports its output, then its result', async () => {
     const agent = makeAgent();
     const conn = connect(agent);

@@ -7,6 +7,7 @@ import type { Target, Transport } from '../transport/index.ts';
 import type { HeldTaskInfo, LinkConnection, WorkerAgentOptions, WorkerIdentity } from './agent-options.ts';
 import type { LinkLogger } from './link-log.ts';
 import { silentLinkLogger } from './link-log.ts';
+import { withConnect } from './connect-target.ts';
 import { LINK_PROTOCOL_VERSION, taskKeyString } from './link-protocol.ts';
 import { OutputPump } from './output-pump.ts';
 import type { DispatcherMessage, TaskKey, TaskMessage, WelcomeMessage } from './link-protocol.ts';
@@ -243,7 +244,8 @@ export class WorkerAgent {
         );
       } else {
         const { secrets, used, hostTask } = prepared;
-        result = await runHostTask(this.transport, this.targetOf(message.host), hostTask, {
+        const target = withConnect(this.targetOf(message.host), message.connect);
+        result = await runHostTask(this.transport, target, hostTask, {
           password: secrets.password,
           privateKey: secrets.sshKey,
           secrets: used,

@@ -112,7 +112,7 @@ describe('roles per namespace', () => {
       const refused = await push(adminA, url, runs);
       expect(refused.statusCode).toBe(403);
       expect(refused.json<{ error: { message: string } }>().error.message).toMatch(
-        /runs commands on the server/,
+        /tag sources the server would run, read or fetch/,
       );
       expect([401, 403]).not.toContain((await push(root, url, runs)).statusCode);
     }

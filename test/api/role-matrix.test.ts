@@ -66,6 +66,8 @@ const MATRIX: Record<string, { allow: keyof typeof ALLOW; body?: () => unknown }
   'POST /v1/namespaces/:ns/validate': { allow: 'adminA', body: () => CONFIG },
   'POST /v1/namespaces/:ns/plan': { allow: 'viewA', body: () => ({ targets: 'h1' }) },
   'GET /v1/namespaces/:ns/overview': { allow: 'viewA' },
+  'POST /v1/namespaces/:ns/targets': { allow: 'viewA', body: () => ({ targets: 'h1' }) },
+  'GET /v1/namespaces/:ns/tags': { allow: 'viewA' },
   'GET /v1/workers': { allow: 'anyone' },
   'GET /v1/workers/certificates': { allow: 'anyone' },
   'GET /v1/audit': { allow: 'star' },

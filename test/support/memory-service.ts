@@ -20,6 +20,8 @@ import type {
   OutputChunkRecord,
   Page,
   PlanPreview,
+  TagList,
+  TargetsPreview,
   PogoEvent,
   SubmitJobRequest,
   WorkerCertificate,
@@ -426,6 +428,26 @@ export class MemoryService implements PogoService {
     return this.call('listNamespaces', () =>
       [...this.namespaces.values()].flatMap((n) => n.versions.slice(-1)),
     );
+  }
+
+  listTags(namespace: string): Promise<TagList> {
+    return this.call('listTags', async () => {
+      const ns = this.namespaces.get(namespace);
+      if (!ns) throw new PogoError('STORE_NOT_FOUND', `namespace ${namespace} has no config`);
+      const tags = [...ns.config.tags].map(([name, hosts]) => ({ name, hosts: hosts.length }));
+      return Promise.resolve({ namespace, configVersion: ns.versions.at(-1)?.version ?? 0, tags });
+    });
+  }
+
+  resolveNamespaceTargets(namespace: string, targets: string): Promise<TargetsPreview> {
+    return this.call('resolveNamespaceTargets', async () => {
+      const ns = this.namespaces.get(namespace);
+      const hosts = await resolveTargets(
+        targets,
+        ns ? { config: ns.config, noFiles: true } : { noFiles: true },
+      );
+      return { namespace, configVersion: ns?.versions.at(-1)?.version ?? null, hosts };
+    });
   }
 
   previewPlan(

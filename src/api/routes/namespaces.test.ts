@@ -35,6 +35,15 @@ async function setup() {
   return { service, app, send, get };
 }
 
+/** POST `payload` to `url` (namespace web holding CONFIG) and expect a 400 with `message`. */
+async function expectRefused(url: string, payload: object, message: string): Promise<void> {
+  const { send } = await setup();
+  await send('PUT', '/v1/namespaces/web', { text: CONFIG });
+  const res = await send('POST', url, payload);
+  expect(res.statusCode).toBe(400);
+  expect(res.json<ApiErrorBody>().error.message).toBe(message);
+}
+
 describe('PUT /v1/namespaces/:ns', () => {
   test.each(['application/yaml', 'text/yaml', 'text/plain', 'application/yaml; charset=utf-8'])(
     'takes raw YAML as %s: 201 with the version, text kept verbatim',
@@ -128,10 +137,31 @@ describe('POST /v1/namespaces/:ns/plan', () => {
     [{}, 'body.targets: required'],
     [{ targets: 'x', maxParallel: 3 }, 'body.maxParallel: expected string, received number'],
     [{ targets: 'x', max: '3' }, 'body.max: unknown field'],
-  ])('rejects %j', async (payload, message) => {
-    const { send } = await setup();
-    const res = await send('POST', '/v1/namespaces/web/plan', payload);
-    expect(res.statusCode).toBe(400);
-    expect(res.json<ApiErrorBody>().error.message).toBe(message);
+  ])('rejects %j', (payload, message) => expectRefused('/v1/namespaces/web/plan', payload, message));
+});
+
+describe('POST /v1/namespaces/:ns/targets', () => {
+  test('resolves an expression under the namespace config, to viewers too', async () => {
+    const { app, send } = await setup();
+    await send('PUT', '/v1/namespaces/web', { text: CONFIG });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/namespaces/web/targets',
+      headers: { authorization: 'Bearer viewer-token' },
+      payload: { targets: '$frontend !web02 & $frontend, cache2' },
+    });
+    const answer = res.json<{ hosts: string[]; configVersion: number }>();
+    expect([res.statusCode, answer.configVersion]).toEqual([200, 1]);
+    expect(answer.hosts).toEqual(['web01', 'web03', 'web04', 'cache2']);
   });
+
+  test.each([
+    [{}, 'body.targets: required'],
+    [{ targets: '$nope' }, 'unknown tag $nope'],
+    [{ targets: '@hosts.txt' }, '@hosts.txt: @file targets are read by the client'],
+    [
+      { targets: '$frontend &' },
+      'an empty term (nothing after "&" or "!") in "$frontend &" (at character 12)',
+    ],
+  ])('refuses %j', (payload, message) => expectRefused('/v1/namespaces/web/targets', payload, message));
 });

@@ -6,7 +6,7 @@ import type { Actor } from '../../model/index.ts';
 import { PogoError, hasRole } from '../../model/index.ts';
 import { grantedNamespaces } from '../auth.ts';
 import { addRoute } from '../route.ts';
-import { namespaceParams, namespaceQuery, namespaceTextBody, planBody } from '../schemas.ts';
+import { namespaceParams, namespaceQuery, namespaceTextBody, planBody, targetsBody } from '../schemas.ts';
 
 const tag = 'namespaces';
 /** Content types a config may be sent as, besides JSON `{ text }`. */
@@ -82,6 +82,30 @@ export function registerNamespaceRoutes(app: FastifyInstance, service: PogoServi
     body: planBody,
     handler: ({ params, body: { targets, ...options } }) => service.previewPlan(params.ns, targets, options),
   });
+  addRoute(app, service, {
+    method: 'GET',
+    url: '/v1/namespaces/:ns/tags',
+    role: 'viewer',
+    scope: { param: 'ns' },
+    tag,
+    summary: "The tags of the namespace's newest config with their host counts (shell completion)",
+    returns: 'TagList: `{ namespace, configVersion, tags: [{ name, hosts }] }`',
+    params: namespaceParams,
+    handler: ({ params }) => service.listTags(params.ns),
+  });
+  addRoute(app, service, {
+    method: 'POST',
+    url: '/v1/namespaces/:ns/targets',
+    role: 'viewer',
+    scope: { param: 'ns' },
+    tag,
+    summary:
+      'The hosts a target expression names under the namespace config, in order (`pogo targets -n NS`)',
+    returns: 'TargetsPreview: `{ namespace, configVersion, hosts, warnings? }`',
+    params: namespaceParams,
+    body: targetsBody,
+    handler: ({ params, body }) => service.resolveNamespaceTargets(params.ns, body.targets),
+  });
 }
 
 function textOf(body: string | { readonly text: string }): string {
@@ -89,15 +113,16 @@ function textOf(body: string | { readonly text: string }): string {
 }
 
 /**
- * The config text, once the caller may have the server run it: loading a config runs its `command …` tag
- * sources on the server, as the server's user, so such a config needs admin on every namespace (`*`).
+ * The config text, once the caller may have the server load it: loading a config runs its `command …` tag
+ * sources, reads its `ansible …` files and fetches its `http …` URLs on the server, as the server's user, so
+ * such a config needs admin on every namespace (`*`).
  */
 function trustedText(body: string | { readonly text: string }, actor: Actor, verb: string): string {
   const text = textOf(body);
   if (configRunsCommands(text) && !hasRole(actor, 'admin', '*')) {
     throw new PogoError(
       'API_FORBIDDEN',
-      `this config runs commands on the server (a "command …" tag source): to ${verb} it, ${actor.user} needs the admin role on every namespace (*)`,
+      `this config has tag sources the server would run, read or fetch ("command …", "ansible …", "http …"): to ${verb} it, ${actor.user} needs the admin role on every namespace (*)`,
       { hint: 'ask an admin of * to push it, or list the hosts in the config instead' },
     );
   }

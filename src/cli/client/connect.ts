@@ -25,8 +25,11 @@ export async function connect(
   return new PogoApi(await apiClientFor(profile));
 }
 
-/** The HTTP client of a resolved profile: its token (or `given`), its CA (read now: a bad file is a usage error). */
-export async function apiClientFor(profile: Profile, given?: string): Promise<ApiClient> {
+/**
+ * The HTTP client of a resolved profile: its token (or `given`), its CA (read now: a bad file is a usage
+ * error), and a request timeout other than the default when `timeoutMs` says.
+ */
+export async function apiClientFor(profile: Profile, given?: string, timeoutMs?: number): Promise<ApiClient> {
   const token = given ?? profile.token;
   const hints = {
     API_UNAUTHORIZED:
@@ -42,7 +45,13 @@ export async function apiClientFor(profile: Profile, given?: string): Promise<Ap
       throw usageError(`--ca: cannot read ${profile.ca} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  return new ApiClient({ server: profile.server, token, hints, ...(ca && { fetch: fetchTrusting(ca) }) });
+  return new ApiClient({
+    server: profile.server,
+    token,
+    hints,
+    ...(ca && { fetch: fetchTrusting(ca) }),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+  });
 }
 
 /** What to do about a refused token, naming where this one came from (never the token itself). */

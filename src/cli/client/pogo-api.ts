@@ -9,6 +9,8 @@ import type {
   Page,
   SubmitJobRequest,
   SealedEnvelope,
+  TagList,
+  TargetsPreview,
   WorkerCertificate,
   WorkerInfo,
 } from '../../model/index.ts';
@@ -54,6 +56,8 @@ export type NamespaceCheck =
       readonly tags: number;
       readonly groups: number;
       readonly chains: number;
+      /** What the load went on despite (an \`http\` source served from its cache). */
+      readonly warnings?: readonly string[];
     }
   | {
       readonly ok: false;
@@ -205,6 +209,16 @@ export class PogoApi {
     return this.client.json('POST', `${namespacePath(namespace)}/validate`, {
       text: { body: text, contentType: YAML },
     });
+  }
+
+  /** GET /v1/namespaces/:ns/tags: the tags of the newest config with their host counts. */
+  listTags(namespace: string): Promise<TagList> {
+    return this.client.json('GET', `${namespacePath(namespace)}/tags`);
+  }
+
+  /** POST /v1/namespaces/:ns/targets: the hosts `targets` names under the namespace's config. */
+  resolveTargets(namespace: string, targets: string): Promise<TargetsPreview> {
+    return this.client.json('POST', `${namespacePath(namespace)}/targets`, { json: { targets } });
   }
 
   /** GET /v1/workers: the workers connected to this server. */

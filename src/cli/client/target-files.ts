@@ -1,7 +1,8 @@
 // `@file` items of a target expression, expanded on the client: the server cannot read the client's files.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { resolveTargets, splitTopLevel } from '../../config/index.ts';
+import { formatTargetItems, parseTargetExpression, resolveTargets } from '../../config/index.ts';
+import type { TargetItem, TargetTerm } from '../../config/index.ts';
 import { PogoError, isPogoError } from '../../model/index.ts';
 
 const MAX_FILE_DEPTH = 8;
@@ -14,50 +15,56 @@ const MAX_FILE_DEPTH = 8;
  * else such a file is refused. Relative paths start at `baseDir`, nested `@file`s at their file's directory.
  */
 export async function expandTargetFiles(expr: string, baseDir: string): Promise<string> {
-  return expandIn(expr, resolve(baseDir), []);
-}
-
-async function expandIn(expr: string, baseDir: string, reading: readonly string[]): Promise<string> {
-  if (!expr.includes('@')) return expr;
-  const out: string[] = [];
-  for (const item of splitTopLevel(expr, ',')) {
-    if (item === '') continue;
-    const negated = item.startsWith('!');
-    const terms = splitTopLevel(negated ? item.slice(1).trim() : item, '&');
-    if (!terms.some((t) => t.startsWith('@'))) {
-      out.push(item);
-      continue;
-    }
-    const whole = !negated && terms.length === 1;
-    const rewritten: string[] = [];
-    let empty = false;
-    for (const term of terms) {
-      if (!term.startsWith('@')) {
-        rewritten.push(term);
-        continue;
-      }
-      const file = await expandFile(resolve(baseDir, term.slice(1)), reading);
-      if (file.hasTags) {
-        if (!whole || file.hasExclusions) throw tagsInPlace(term, item);
-        rewritten.push(file.text);
-      } else if (file.hosts.length === 0) empty = true;
-      else rewritten.push(asPattern(file.hosts));
-    }
-    // An empty file empties its item: nothing to add, nothing to intersect with, nothing to exclude.
-    if (empty) continue;
-    out.push((negated ? '!' : '') + rewritten.join('&'));
-  }
+  const items = parseTargetExpression(expr);
+  if (!items.some(hasFile)) return expr;
+  const out = await expandItems(items, resolve(baseDir), []);
   if (out.length === 0) {
     throw new PogoError('TARGETS_EMPTY', `the targets "${expr}" name no hosts`, {
       hint: 'the @files are empty or exclude everything they name',
     });
   }
-  return out.join(',');
+  return formatTargetItems(out);
+}
+
+function hasFile(item: TargetItem): boolean {
+  return item.terms.some((t) => t.kind === 'file');
+}
+
+async function expandItems(
+  items: readonly TargetItem[],
+  baseDir: string,
+  reading: readonly string[],
+): Promise<TargetItem[]> {
+  const out: TargetItem[] = [];
+  for (const item of items) {
+    if (!hasFile(item)) {
+      out.push(item);
+      continue;
+    }
+    const whole = !item.negated && item.terms.length === 1;
+    const terms: TargetTerm[] = [];
+    let empty = false;
+    for (const term of item.terms) {
+      if (term.kind !== 'file') {
+        terms.push(term);
+        continue;
+      }
+      const file = await expandFile(resolve(baseDir, term.text.slice(1)), reading);
+      if (file.hasTags) {
+        if (!whole || file.hasExclusions) throw tagsInPlace(term.text, formatTargetItems([item]));
+        out.push(...file.items);
+      } else if (file.hosts.length === 0) empty = true;
+      else terms.push({ kind: 'pattern', text: asPattern(file.hosts) });
+    }
+    // An empty file empties its item: nothing to add, nothing to intersect with, nothing to exclude.
+    if (!empty && terms.length > 0) out.push({ negated: item.negated, terms });
+  }
+  return out;
 }
 
 interface ExpandedFile {
-  /** The file's items with nested @files expanded, joined with commas. */
-  readonly text: string;
+  /** The file's items with nested @files expanded. */
+  readonly items: readonly TargetItem[];
   readonly hasTags: boolean;
   /** Some item is a `!x` exclusion. */
   readonly hasExclusions: boolean;
@@ -84,24 +91,18 @@ async function expandFile(path: string, reading: readonly string[]): Promise<Exp
       },
     );
   }
-  const items = raw
-    .split(/\r?\n/)
-    .flatMap((line) => splitTopLevel(line.replace(/#.*$/, ''), ','))
-    .filter((item) => item !== '');
-  if (items.length === 0) return { text: '', hasTags: false, hasExclusions: false, hosts: [] };
-  let text: string;
-  try {
-    text = await expandIn(items.join(','), dirname(path), [...reading, path]);
-  } catch (e: unknown) {
-    // Every item of the file was an empty nested @file.
-    if (isPogoError(e, 'TARGETS_EMPTY')) return { text: '', hasTags: false, hasExclusions: false, hosts: [] };
-    throw e;
-  }
-  const expanded = splitTopLevel(text, ',');
-  const hasTags = text.includes('$');
-  const hasExclusions = expanded.some((item) => item.startsWith('!'));
-  if (hasTags) return { text, hasTags, hasExclusions, hosts: [] };
-  return { text, hasTags, hasExclusions, hosts: await resolveFileHosts(text, path) };
+  const lines = raw.split(/\r?\n/).map((line) => line.replace(/#.*$/, ''));
+  const items = await expandItems(
+    lines.flatMap((line) => parseTargetExpression(line)),
+    dirname(path),
+    [...reading, path],
+  );
+  const none = { items: [], hasTags: false, hasExclusions: false, hosts: [] };
+  if (items.length === 0) return none;
+  const hasTags = items.some((item) => item.terms.some((t) => t.kind === 'tag'));
+  const hasExclusions = items.some((item) => item.negated);
+  if (hasTags) return { items, hasTags, hasExclusions, hosts: [] };
+  return { items, hasTags, hasExclusions, hosts: await resolveFileHosts(formatTargetItems(items), path) };
 }
 
 async function resolveFileHosts(text: string, path: string): Promise<readonly string[]> {
