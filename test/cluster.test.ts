@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord, HostRecord, JobRecord, JobView, Page } from '../src/model/index.ts';
 import type { TestServer } from './support/pogo-server.ts';
 import type { PogoProcess } from './support/pogo-server.ts';
-import { api, spawnPogo, startServer, until, waitForOutput } from './support/pogo-server.ts';
+import { api, putConfig, spawnPogo, startServer, until, waitForOutput } from './support/pogo-server.ts';
 import { adminQuery, dropSchema, ensurePostgres, randomSchema, urlWithSchema } from './support/postgres.ts';
 import { runPogo } from './support/run-pogo.ts';
 import { readSse } from './support/sse-client.ts';
@@ -101,12 +101,7 @@ beforeAll(async () => {
   const config = ['tag:', "  farm: ['c-[01-12]']", 'constraint:', '  $farm: { max_parallel: 2 }', ''].join(
     '\n',
   );
-  const res = await fetch(`${first.url}/v1/namespaces/farm`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/yaml' },
-    body: config,
-  });
-  expect(res.status).toBe(201);
+  await putConfig(first, 'farm', config);
 }, 120_000);
 
 afterAll(async () => {

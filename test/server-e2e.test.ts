@@ -9,7 +9,7 @@ import type { TestCerts } from './support/certs.ts';
 import { LAB_START_TIMEOUT_MS, startTestLab } from './support/lab.ts';
 import type { TestLab } from './support/lab.ts';
 import type { PogoProcess, TestServer } from './support/pogo-server.ts';
-import { api, spawnPogo, startServer, until, waitForOutput } from './support/pogo-server.ts';
+import { api, putConfig, spawnPogo, startServer, until, waitForOutput } from './support/pogo-server.ts';
 import { readSse } from './support/sse-client.ts';
 
 const HOSTS = 200;
@@ -109,12 +109,7 @@ beforeAll(async () => {
     `  $all: { max_parallel: ${LIMIT} }`,
     '',
   ].join('\n');
-  const res = await fetch(`${server.url}/v1/namespaces/farm`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/yaml' },
-    body: config,
-  });
-  expect(res.status).toBe(201);
+  await putConfig(server, 'farm', config);
 }, LAB_START_TIMEOUT_MS + 60_000);
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 export { countPattern, DEFAULT_MAX_HOSTS, expandPattern } from './pattern.ts';
 export type { ExpandPatternOptions } from './pattern.ts';
 export { loadConfigFile, parseConfig } from './parse-config.ts';
+export { isWebhookUrl } from './notify.ts';
 export type { LoadConfigFileOptions, ParseConfigOptions } from './parse-config.ts';
 export { findSequenceCycle } from './sequence-cycle.ts';
 export type { SequenceCycle } from './sequence-cycle.ts';

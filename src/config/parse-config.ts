@@ -8,6 +8,7 @@ import { dedupe } from './collections.ts';
 import { parseConstraints } from './constraint.ts';
 import { HostExpander } from './host-expander.ts';
 import { parseLegacyForm } from './legacy-form.ts';
+import { parseNotify } from './notify.ts';
 import { DEFAULT_MAX_HOSTS } from './pattern.ts';
 import { findSequenceCycle } from './sequence-cycle.ts';
 import { SequenceParser } from './sequence.ts';
@@ -43,8 +44,8 @@ type CompiledParseConfigOptions = Required<Omit<ParseConfigOptions, OptionalKeys
   Pick<ParseConfigOptions, OptionalKeys>;
 
 const DEFAULT_NAMESPACE = 'default';
-const CLASSIC_KEYS = ['namespace', 'tag', 'sequence', 'constraint'] as const;
-const LEGACY_KEYS = ['namespace', 'globals', 'plugins', 'apps', 'envs', 'constraints'] as const;
+const CLASSIC_KEYS = ['namespace', 'tag', 'sequence', 'constraint', 'notify'] as const;
+const LEGACY_KEYS = ['namespace', 'globals', 'plugins', 'apps', 'envs', 'constraints', 'notify'] as const;
 const NAMESPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 function compileParseConfigOptions(options: ParseConfigOptions): Readonly<CompiledParseConfigOptions> {
@@ -86,9 +87,11 @@ export async function parseConfig(text: string, options: ParseConfigOptions): Pr
     cacheDir: opts.cacheDir,
     httpMaxBytes: opts.httpMaxBytes,
   });
+  const notify = parseNotify(doc, sections.get('notify')?.value ?? null);
   const base = {
     namespace: namespaceOf(doc, sections.get('namespace'), opts.namespace),
     source: opts.source,
+    ...(notify.length > 0 ? { notify } : {}),
   };
 
   if (legacy) {

@@ -1,5 +1,6 @@
 // Zod schema of a raw config file (classic and 4.0 forms) and the JSON Schema editors validate against.
 import { z } from 'zod';
+import { NOTIFY_EVENTS } from '../model/config.ts';
 
 /** `$id` of the published JSON Schema. */
 export const CONFIG_SCHEMA_ID = 'urn:pogo:schema:config:1';
@@ -43,6 +44,32 @@ const sequenceNode: z.ZodType<RawSequenceNode> = z
 
 const constraintValue = z.union([limit, z.strictObject({ max_parallel: limit })]);
 
+const notify = z
+  .array(
+    z.strictObject({
+      url: z
+        .string()
+        .regex(/^https?:\/\//)
+        .meta({
+          description: 'http(s) URL; may hold {{secret:NAME}} placeholders filled from the servers’ secrets',
+        }),
+      format: z
+        .enum(['json', 'slack'])
+        .optional()
+        .meta({ description: 'json (default) or slack ({ text })' }),
+      on: z
+        .union([z.enum(NOTIFY_EVENTS), z.array(z.enum(NOTIFY_EVENTS))])
+        .optional()
+        .meta({ description: 'events to send (default all)' }),
+    }),
+  )
+  .max(20)
+  .nullable()
+  .optional()
+  .meta({
+    description: 'Webhooks told when the namespace’s jobs start, succeed, fail, halt or need a password',
+  });
+
 const namespace = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/)
@@ -58,6 +85,7 @@ export const classicConfigSchema = z
       description:
         '$tag → { max_parallel: N | "N%" } or the shorthand $tag: N; a tag with sub-tags limits each sub-tag separately',
     }),
+    notify,
   })
   .meta({ title: 'Classic form (tag / sequence / constraint)' });
 
@@ -91,6 +119,7 @@ export const legacyConfigSchema = z
       .record(z.string(), envConstraints)
       .optional()
       .meta({ description: 'env type → concurrency and sequence rules' }),
+    notify,
   })
   .meta({ title: '4.0 form (apps / envs / constraints)' });
 

@@ -16,6 +16,8 @@ import { ActionDesk } from './action-desk.ts';
 import { JobAdoption } from './job-adoption.ts';
 import { JobBook } from './job-book.ts';
 import { TaskPump } from './task-pump.ts';
+import { Notifier } from './notifier.ts';
+import type { NotifierOptions } from './notifier.ts';
 import { EnvelopeKeeper } from './envelope-keeper.ts';
 import { EventHub } from './event-hub.ts';
 import { StoreRecovery } from './store-recovery.ts';
@@ -49,6 +51,8 @@ export interface DispatcherOptions {
   readonly deciding?: boolean;
   /** How long an action waits for the server that drives the job (default 15 s). */
   readonly requestTimeoutMs?: number;
+  /** Webhooks: the server's own (every namespace), the secrets their URLs may use, the UI's address. */
+  readonly notify?: Omit<NotifierOptions, 'configs' | 'server' | 'log' | 'onOutcome'>;
   readonly log?: Logger;
   readonly now?: () => number;
 }
@@ -73,6 +77,7 @@ export class Dispatcher implements WorkerChannelHandler {
   /** The jobs driven here. */
   private readonly book: JobBook;
   private readonly pump: TaskPump;
+  private readonly notifier: Notifier;
   private readonly links: WorkerMessages;
   private readonly store: Store;
   private readonly log: Logger;
@@ -133,6 +138,15 @@ export class Dispatcher implements WorkerChannelHandler {
       },
       { writer: this.writer, now: this.now, graceMs: this.graceMs, log: this.log, metrics: this.metrics },
     );
+    this.notifier = new Notifier({
+      targets: [],
+      secrets: new Map(),
+      ...options.notify,
+      configs: this.configs,
+      server: options.name,
+      log: this.log,
+      onOutcome: (outcome) => this.metrics.notified(outcome),
+    });
     this.book = new JobBook(
       {
         store: options.store,
@@ -149,6 +163,7 @@ export class Dispatcher implements WorkerChannelHandler {
         onStoreFailure: (err) => this.onStoreFailure(err),
         isHeld: (id) => this.desk.isHeld(id),
         forgetOutput: (key) => this.links.forgetOutput(key),
+        published: (d, events) => this.notifier.jobEvents(d, events),
       },
     );
     this.pump = new TaskPump({
@@ -303,6 +318,7 @@ export class Dispatcher implements WorkerChannelHandler {
     if (this.stopped) return;
     this.stopped = true;
     this.pump.stop();
+    this.notifier.stop();
     clearInterval(this.leaseTimer);
     this.recovery.stop();
     this.book.stopTimers();

@@ -1,5 +1,5 @@
 // The jobs a dispatcher drives: their drivers, the writes each change implies, job deadlines, and giving jobs up.
-import type { HostOutcome } from '../model/index.ts';
+import type { EventRecord, HostOutcome } from '../model/index.ts';
 import { isTerminalJobState } from '../model/index.ts';
 import type { Store } from '../store/index.ts';
 import type { EnvelopeKeeper } from './envelope-keeper.ts';
@@ -18,6 +18,8 @@ export interface JobBookHost {
   isHeld(jobId: string): boolean;
   /** The job's task was dropped: forget its output count. */
   forgetOutput(taskKey: string): void;
+  /** Events of a job driven here were committed (and published to subscribers). */
+  published(d: JobDriver, events: readonly EventRecord[]): void;
 }
 
 export interface JobBookOptions {
@@ -88,7 +90,10 @@ export class JobBook {
     if (events.length === 0 && !terminal) return;
     this.o.writer.afterCommit((err) => {
       if (err !== undefined) return this.host.onStoreFailure(err);
-      if (events.length > 0) this.o.hub.publish(d.id, events);
+      if (events.length > 0) {
+        this.o.hub.publish(d.id, events);
+        this.host.published(d, events);
+      }
       this.unloadIfDone(d);
     });
   }

@@ -38,6 +38,12 @@ export class DispatcherMetrics {
   relayOffered = 0;
   /** Tasks of other servers' jobs this server's workers took on (claimed or adopted). */
   relayCarried = 0;
+  /** Webhook posts by outcome (delivered, failed, dropped). */
+  readonly notifications = new Map<string, number>();
+
+  notified(outcome: string): void {
+    this.notifications.set(outcome, (this.notifications.get(outcome) ?? 0) + 1);
+  }
 
   finished(outcome: string, seconds: number | undefined): void {
     this.hostFinishes.set(outcome, (this.hostFinishes.get(outcome) ?? 0) + 1);
@@ -94,6 +100,12 @@ export class DispatcherMetrics {
       'Tasks of jobs other servers drive taken on by workers here.',
     );
     lines.push(`pogo_relay_carried_total ${this.relayCarried}`);
+    head(
+      'pogo_webhooks_total',
+      'counter',
+      'Webhook posts by outcome (delivered, failed after retries, dropped).',
+    );
+    for (const [o, n] of this.notifications) lines.push(`pogo_webhooks_total{outcome="${o}"} ${n}`);
     return lines.join('\n') + '\n';
   }
 }

@@ -43,6 +43,20 @@ export interface HostConnect {
   readonly user?: string;
 }
 
+/** What a webhook is told of: a job (or flow) starting, ending each way, or waiting for a password. */
+export const NOTIFY_EVENTS = ['started', 'succeeded', 'failed', 'halted', 'needs-password'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** A webhook of a namespace (`notify:` in its config) or of the server (`--notify`). */
+export interface NotifyTarget {
+  /** http(s) URL; may hold `{{secret:NAME}}` placeholders, filled from the server's secrets directory. */
+  readonly url: string;
+  /** `json`: Pogo's payload; `slack`: `{ "text": … }` for Slack-compatible incoming webhooks. */
+  readonly format: 'json' | 'slack';
+  /** Which events; all when the config does not say. */
+  readonly on: readonly NotifyEvent[];
+}
+
 /** A namespace's configuration after parsing, tag expansion and validation. */
 export interface NamespaceConfig {
   readonly namespace: string;
@@ -60,4 +74,6 @@ export interface NamespaceConfig {
   readonly connect?: ReadonlyMap<string, HostConnect>;
   /** Things the load went on despite (an inventory served from its cache because the source is down). */
   readonly warnings?: readonly string[];
+  /** Webhooks told of this namespace's jobs (the `notify:` section). */
+  readonly notify?: readonly NotifyTarget[];
 }

@@ -13,7 +13,16 @@ export {
 } from './states.ts';
 export type { HostOutcome, HostState, JobState } from './states.ts';
 export type { EventMap, EventType, HostOutcomeEvent, PogoEvent } from './events.ts';
-export type { Chain, ChainStage, ConstraintGroup, HostConnect, NamespaceConfig } from './config.ts';
+export type {
+  Chain,
+  ChainStage,
+  ConstraintGroup,
+  HostConnect,
+  NamespaceConfig,
+  NotifyEvent,
+  NotifyTarget,
+} from './config.ts';
+export { NOTIFY_EVENTS } from './config.ts';
 export { emptyCounts } from './counts.ts';
 export { hostColumns } from './host-columns.ts';
 export type { HostCounts } from './counts.ts';

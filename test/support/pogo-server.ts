@@ -138,3 +138,17 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Upload a namespace config (YAML) as the admin; throws with the body unless it is stored (201). */
+export async function putConfig(
+  server: Pick<TestServer, 'url' | 'token'>,
+  namespace: string,
+  yaml: string,
+): Promise<void> {
+  const res = await fetch(`${server.url}/v1/namespaces/${namespace}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/yaml' },
+    body: yaml,
+  });
+  if (res.status !== 201) throw new Error(`PUT namespace ${namespace}: ${res.status} ${await res.text()}`);
+}

@@ -6,7 +6,7 @@ import { buildApi } from '../../api/index.ts';
 import type { TrustedProxy } from '../../api/index.ts';
 import { Accounts } from '../../security/index.ts';
 import type { Logger as PinoLogger } from 'pino';
-import type { Logger } from '../../dispatcher/index.ts';
+import type { DispatcherOptions, Logger } from '../../dispatcher/index.ts';
 import {
   Dispatcher,
   Retention,
@@ -61,6 +61,8 @@ export interface CompiledServerOptions {
   readonly trustedProxy?: TrustedProxy | undefined;
   /** The built web UI served at `/` (`--web-root`, default the package's dist/web); undefined with `--no-ui`. */
   readonly webRoot?: string | undefined;
+  /** Webhooks of every namespace (`--notify`, `--notify-slack`), their secrets, the UI's public address. */
+  readonly notify?: DispatcherOptions['notify'];
 }
 
 /** Lease length on a shared store (PostgreSQL): a job is taken over within this after its owner dies. */
@@ -111,6 +113,7 @@ export async function runServer(o: CompiledServerOptions): Promise<RunningServer
       ...(store.capabilities.shared ? { leaseTtlMs: SHARED_LEASE_TTL_MS } : {}),
       deciding: o.roles.dispatcher,
       log: o.log,
+      ...(o.notify ? { notify: o.notify } : {}),
     });
     cleanups.push(() => dispatcher.stop());
     await dispatcher.start();

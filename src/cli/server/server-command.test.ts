@@ -28,6 +28,8 @@ const base = (): ServerFlags => ({
   identity: [],
   connectRate: '50',
   roles: 'api,dispatcher',
+  notify: [],
+  notifySlack: [],
 });
 
 describe('pogo server: API security flags', () => {

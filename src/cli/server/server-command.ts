@@ -9,6 +9,9 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { parseNetwork } from '../../api/index.ts';
 import type { Logger } from '../../dispatcher/index.ts';
+import { isWebhookUrl } from '../../config/index.ts';
+import { NOTIFY_EVENTS } from '../../model/index.ts';
+import type { NotifyTarget } from '../../model/index.ts';
 import type { CommandContext } from '../context.ts';
 import { parseDurationFlag, usageError } from '../flags.ts';
 import { addTransportOptions, openTransport } from '../one-transport.ts';
@@ -48,6 +51,9 @@ export interface ServerFlags {
   /** `--no-ui` sets it false. */
   readonly ui?: boolean;
   readonly webRoot?: string;
+  readonly notify: string[];
+  readonly notifySlack: string[];
+  readonly publicUrl?: string;
 }
 
 /** Add `server` to the program. */
@@ -96,7 +102,10 @@ export function registerServer(program: Command, ctx: CommandContext): Command {
       'SSO: the header a trusted proxy names the user in (with --trusted-proxy)',
     )
     .option('--web-root <dir>', 'serve the web UI from this directory (default: the one built into Pogo)')
-    .option('--no-ui', 'do not serve the web UI (the API only)');
+    .option('--no-ui', 'do not serve the web UI (the API only)')
+    .option('--notify <url>', 'webhook told of every job’s start and end, JSON (repeatable)', collectFlag, [])
+    .option('--notify-slack <url>', 'the same, as Slack-compatible { text } (repeatable)', collectFlag, [])
+    .option('--public-url <url>', 'where users reach the web UI, for links in webhooks');
   return addTransportOptions(cmd, 'embedded worker').action(async (flags: ServerFlags) => {
     ctx.exitCode = await serve(flags, ctx);
   });
@@ -212,12 +221,13 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
       'give the directory of a built UI (npm run build:web writes dist/web)',
     );
   }
+  const secrets = flags.secrets !== undefined ? await loadSecretsDir(flags.secrets) : undefined;
   const embedded =
     flags.worker && roles.dispatcher
       ? {
           capacity,
           ...(await openTransport(embeddedTransportFlags(flags))),
-          ...(flags.secrets !== undefined ? { secrets: await loadSecretsDir(flags.secrets) } : {}),
+          ...(secrets !== undefined ? { secrets } : {}),
         }
       : undefined;
   const log = makeLogger(flags.jsonLog === true);
@@ -241,7 +251,29 @@ export async function compileServerOptions(flags: ServerFlags): Promise<Compiled
     apiLogger,
     version: packageVersion(),
     webRoot,
+    notify: {
+      targets: [
+        ...flags.notify.map((u) => notifyTarget('--notify', u, 'json')),
+        ...flags.notifySlack.map((u) => notifyTarget('--notify-slack', u, 'slack')),
+      ],
+      secrets: secrets ?? new Map(),
+      publicUrl: flags.publicUrl === undefined ? undefined : httpUrl('--public-url', flags.publicUrl),
+    },
   };
+}
+
+/** A `--notify` URL: http(s), `{{secret:NAME}}` allowed (filled from --secrets when a post is sent). */
+function notifyTarget(flag: string, raw: string, format: NotifyTarget['format']): NotifyTarget {
+  return { url: httpUrl(flag, raw), format, on: [...NOTIFY_EVENTS] };
+}
+
+function httpUrl(flag: string, raw: string): string {
+  if (isWebhookUrl(raw)) return raw;
+  throw usageError(`${flag}: "${raw}" is not an http(s) URL`, 'e.g. https://hooks.example.com/pogo');
+}
+
+function collectFlag(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** `--roles api,dispatcher`: either or both; API-only needs a store a dispatcher shares (PostgreSQL). */
